@@ -1,0 +1,84 @@
+from django.contrib import admin, messages
+
+from annotate import services
+from annotate.models import (
+    Annotation,
+    AnnotationRevision,
+    BiasMarker,
+    Campaign,
+    CampaignDocument,
+    Label,
+    LabelScheme,
+    Membership,
+)
+
+
+class LabelInline(admin.TabularInline):
+    model = Label
+    extra = 0
+
+
+class BiasMarkerInline(admin.TabularInline):
+    model = BiasMarker
+    extra = 0
+
+
+@admin.register(LabelScheme)
+class LabelSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [LabelInline, BiasMarkerInline]
+
+
+class CampaignDocumentInline(admin.TabularInline):
+    model = CampaignDocument
+    extra = 0
+    autocomplete_fields = ["document"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "overlap", "blind_outlet", "created_at"]
+    list_filter = ["status"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CampaignDocumentInline, MembershipInline]
+    actions = ["activate"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # New documents or a higher overlap need slots once the campaign runs.
+        if form.instance.is_active:
+            services.sync_slots(form.instance)
+
+    @admin.action(description="Activate (hand passages out to reviewers)")
+    def activate(self, request, queryset):
+        for campaign in queryset:
+            made = services.activate_campaign(campaign)
+            messages.success(request, f"{campaign}: active, {made} new reviewer slot(s).")
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "label", "cited_type", "confidence", "updated_at"]
+    list_filter = ["assignment__campaign", "label"]
+    list_select_related = ["assignment"]
+    readonly_fields = ["assignment", "label", "cited_source", "cited_type", "markers", "confidence", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AnnotationRevision)
+class AnnotationRevisionAdmin(admin.ModelAdmin):
+    list_display = ["annotation", "changed_by", "changed_at"]
+    list_select_related = ["changed_by", "annotation"]
+    readonly_fields = ["annotation", "changed_by", "changed_at", "before", "after"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,48 @@
+from django import forms
+
+from annotate.models import Campaign, CitedSourceType, Confidence, Membership
+
+
+class AnnotationForm(forms.Form):
+    """The reviewer's answer for one passage; choices come from the campaign's scheme."""
+
+    label = forms.ChoiceField(widget=forms.RadioSelect, error_messages={
+        "required": "Choose a passage type.",
+        "invalid_choice": "“%(value)s” is not a label of this campaign's scheme.",
+    })
+    cited_source = forms.CharField(max_length=300, required=False, label="Who is cited")
+    cited_type = forms.ChoiceField(choices=CitedSourceType.choices, required=False, label="Type of source")
+    markers = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Bias markers",
+        error_messages={"invalid_choice": "“%(value)s” is not a bias marker of this campaign's scheme."},
+    )
+    confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect, initial=Confidence.MEDIUM)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+
+    def __init__(self, *args, labels, markers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].choices = [(label.value, label.name) for label in labels]
+        self.fields["markers"].choices = [(m.value, m.name) for m in markers]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cited_source") and not data.get("cited_type"):
+            self.add_error("cited_type", "Say what kind of source is cited.")
+        return data
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(max_length=500, error_messages={"required": "Say why you skip this passage."})
+
+
+class CampaignSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "guidelines", "overlap", "status", "blind_outlet"]
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Membership.Role.choices)

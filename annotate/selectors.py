@@ -1,0 +1,90 @@
+"""Reads for the campaign pages; each is a fixed number of queries whatever the corpus size."""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from annotate.models import Assignment, Campaign, Membership
+from corpus.models import Passage
+
+CONTEXT_PASSAGES = 8
+REDACTED = "[outlet]"
+
+
+@dataclass
+class Progress:
+    done: int
+    assigned: int
+    passages: int
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.assigned) if self.assigned else 100
+
+
+def reviewer_progress(campaign, user):
+    """Done out of assigned for one reviewer.
+
+    The queue is dynamic, so "assigned" is the reviewer's fair share of the
+    campaign's slots (slots / reviewers, at most one per passage), and never
+    less than what they have done.
+    """
+    counts = Assignment.objects.filter(campaign=campaign).aggregate(
+        passages=Count("id", filter=Q(slot=1)),
+        slots=Count("id"),
+        done=Count("id", filter=Q(reviewer=user, status=Assignment.Status.DONE)),
+    )
+    reviewers = Membership.objects.filter(campaign=campaign, role=Membership.Role.REVIEWER).count()
+    return _progress(counts["done"], counts["slots"], counts["passages"], reviewers)
+
+
+def _progress(done, slots, passages, reviewers):
+    share = math.ceil(slots / max(reviewers or 1, 1))
+    return Progress(done=done, assigned=max(min(share, passages), done), passages=passages)
+
+
+def campaigns_with_progress(user):
+    """The user's campaigns, each with their role and their own progress, in one query."""
+    def count(qs):
+        return Coalesce(
+            Subquery(qs.values("campaign").annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+            Value(0),
+        )
+
+    slots = Assignment.objects.filter(campaign=OuterRef("pk"))
+    campaigns = Campaign.objects.for_user(user).annotate(
+        slots=count(slots),
+        passages=count(slots.filter(slot=1)),
+        done=count(slots.filter(reviewer=user, status=Assignment.Status.DONE)),
+        reviewers=count(Membership.objects.filter(campaign=OuterRef("pk"), role=Membership.Role.REVIEWER)),
+        role=Subquery(Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1]),
+    )
+    rows = []
+    for c in campaigns:
+        c.progress = _progress(c.done, c.slots, c.passages, c.reviewers)
+        c.role = c.role or ("staff" if user.is_staff else "")
+        rows.append(c)
+    return rows
+
+
+def context_passages(passage):
+    """The passage and its neighbours in the document, for reading in context."""
+    return list(
+        Passage.objects.filter(
+            document_id=passage.document_id,
+            position__gte=passage.position - CONTEXT_PASSAGES,
+            position__lte=passage.position + CONTEXT_PASSAGES,
+        ).only("id", "position", "text", "kind", "document_id")
+    )
+
+
+def redact_outlet(text, source):
+    """Hide the outlet's own name and domain in text shown to blinded reviewers."""
+    names = [n for n in (source.name, source.domain) if n and len(n) > 2]
+    if not names:
+        return text
+    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
+    return pattern.sub(REDACTED, text)

@@ -1,0 +1,370 @@
+"""One importer for the command line and the admin upload page.
+
+Accepted inputs:
+- a folder (or a .zip of one) holding .txt files and a `manifest.csv` with the
+  columns file, outlet, title and optionally url, date, byline, outlet_url;
+- a .csv file with the columns outlet, title, text and the same optional ones;
+- a .jsonl file, one JSON object per line with the same keys as the CSV.
+
+Each input file is all or nothing: every record is read and checked first,
+and if any is bad nothing from that file is written and every problem is
+reported with file, line and reason. Re-importing a file changes nothing,
+because a document is identified by its outlet and the hash of its text.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from corpus import segmentation
+from corpus.models import Document, Passage, Source, content_hash
+
+MANIFEST = "manifest.csv"
+REQUIRED = {"csv": ("outlet", "title", "text"), "manifest": ("file", "outlet", "title")}
+OPTIONAL = ("url", "date", "byline", "outlet_url")
+MAX_FIELD = {"outlet": 200, "title": 500, "byline": 300, "url": 1000, "outlet_url": 200}
+BATCH = 1000
+
+csv.field_size_limit(50 * 1024 * 1024)
+_url = URLValidator(schemes=["http", "https"])
+
+
+class ImportFailed(Exception):
+    """Raised inside the transaction so that a bad file leaves nothing behind."""
+
+
+@dataclass
+class Record:
+    where: str
+    outlet: str
+    title: str
+    text: str
+    url: str = ""
+    byline: str = ""
+    published: date | None = None
+    outlet_url: str = ""
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    created: int = 0
+    unchanged: int = 0
+    passages: int = 0
+    outlets_created: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        return (
+            f"{self.files} file(s): {self.created} document(s) imported with {self.passages} "
+            f"passage(s), {self.unchanged} already present, {self.outlets_created} new outlet(s), "
+            f"{len(self.errors)} error(s)"
+        )
+
+
+def import_path(path, mode=segmentation.SENTENCE, progress=False) -> ImportReport:
+    """Import a folder with a manifest, a .zip of one, a .csv or a .jsonl file."""
+    path = Path(path)
+    report = ImportReport()
+    if path.is_dir():
+        sources = [(str(path / MANIFEST), _folder_reader(path))]
+    elif not path.exists():
+        report.errors.append(f"{path}: no such file or folder")
+        return report
+    else:
+        sources = [(str(path), _reader_for(path.name, path.read_bytes()))]
+    for name, read in sources:
+        _import_one(name, read, mode, progress, report)
+    return report
+
+
+def import_upload(name: str, data: bytes, mode=segmentation.SENTENCE) -> ImportReport:
+    """Import an uploaded .csv, .jsonl or .zip (a folder with its manifest)."""
+    report = ImportReport()
+    _import_one(name, _reader_for(name, data), mode, False, report)
+    return report
+
+
+def _reader_for(name, data):
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return lambda: _read_csv(name, data)
+    if suffix == ".jsonl":
+        return lambda: _read_jsonl(name, data)
+    if suffix == ".zip":
+        return lambda: _read_zip(name, data)
+    return lambda: ([], [f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .jsonl, .zip or a folder with {MANIFEST}"])
+
+
+def _import_one(name, read, mode, progress, report):
+    report.files += 1
+    records, errors = read()
+    if not errors and not records:
+        errors = [f"{name}: no documents found"]
+    if errors:
+        report.errors.extend(errors)
+        return
+    try:
+        with transaction.atomic():
+            _write(records, mode, progress, report, name)
+    except ImportFailed as exc:
+        report.errors.append(str(exc))
+
+
+# Reading and checking -------------------------------------------------------
+
+
+def _decode(name, data):
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, f"{name}, line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+
+
+def _read_csv(name, data, required=REQUIRED["csv"], text_loader=None):
+    text, error = _decode(name, data)
+    if error:
+        return [], [error]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in columns]
+    if missing:
+        return [], [f"{name}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(columns) or 'none'})"]
+    reader.fieldnames = columns
+    records, errors = [], []
+    try:
+        for row in reader:
+            where = f"{name}, line {reader.line_num}"
+            if None in row:
+                errors.append(f"{where}: more cells than columns")
+                continue
+            _collect(where, row, text_loader, records, errors)
+    except csv.Error as exc:
+        errors.append(f"{name}, line {reader.line_num}: malformed CSV ({exc})")
+    return records, errors
+
+
+def _read_jsonl(name, data):
+    text, error = _decode(name, data)
+    if error:
+        return [], [error]
+    records, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}, line {number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(row, dict):
+            errors.append(f"{where}: each line must be a JSON object")
+            continue
+        missing = [c for c in REQUIRED["csv"] if c not in row]
+        if missing:
+            errors.append(f"{where}: missing field(s) {', '.join(missing)}")
+            continue
+        bad = [k for k in (*REQUIRED["csv"], *OPTIONAL) if row.get(k) is not None and not isinstance(row[k], str)]
+        if bad:
+            errors.append(f"{where}: field(s) {', '.join(bad)} must be text")
+            continue
+        _collect(where, {k: v or "" for k, v in row.items()}, None, records, errors)
+    return records, errors
+
+
+def _folder_reader(folder):
+    manifest = folder / MANIFEST
+
+    def read():
+        if not manifest.is_file():
+            return [], [f"{folder}: no {MANIFEST} in this folder (columns: file, outlet, title, url, date, byline)"]
+
+        def load(file_name):
+            target = (folder / file_name).resolve()
+            if folder.resolve() not in target.parents or not target.is_file():
+                return None
+            return target.read_bytes()
+
+        return _read_csv(str(manifest), manifest.read_bytes(), REQUIRED["manifest"], load)
+
+    return read
+
+
+def _read_zip(name, data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return [], [f"{name}: not a valid .zip archive"]
+    members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
+    if MANIFEST not in members:
+        return [], [f"{name}: the archive has no {MANIFEST}"]
+
+    def load(file_name):
+        info = members.get(Path(file_name).name)
+        return archive.read(info) if info else None
+
+    return _read_csv(f"{name}/{MANIFEST}", archive.read(members[MANIFEST]), REQUIRED["manifest"], load)
+
+
+def _collect(where, row, text_loader, records, errors):
+    row = {k: (v if isinstance(v, str) else "") for k, v in row.items()}
+    problems = []
+    if text_loader is not None:
+        file_name = row.get("file", "").strip()
+        raw = text_loader(file_name) if file_name else None
+        if raw is None:
+            problems.append(f"file {file_name!r} is missing" if file_name else "the file cell is empty")
+            text = ""
+        else:
+            text, error = _decode(file_name, raw)
+            if error:
+                problems.append(error)
+                text = ""
+            elif not text.strip():
+                problems.append(f"file {file_name!r} has no text")
+    else:
+        text = row.get("text", "")
+        if not text.strip():
+            problems.append("the text is empty")
+    if "\x00" in text:
+        problems.append("the text contains a NUL character")
+    fields = {k: row.get(k, "").strip() for k in ("outlet", "title", *OPTIONAL)}
+    for key in ("outlet", "title"):
+        if not fields[key]:
+            problems.append(f"the {key} is empty")
+    for key, limit in MAX_FIELD.items():
+        if len(fields[key]) > limit:
+            problems.append(f"the {key} is longer than {limit} characters")
+    for key in ("url", "outlet_url"):
+        if fields[key]:
+            try:
+                _url(fields[key])
+            except ValidationError:
+                problems.append(f"the {key} {fields[key]!r} is not an http(s) address")
+    published = None
+    if fields["date"]:
+        try:
+            published = date.fromisoformat(fields["date"])
+        except ValueError:
+            problems.append(f"the date {fields['date']!r} is not YYYY-MM-DD")
+    if fields["outlet"] and not slugify(fields["outlet"], allow_unicode=True):
+        problems.append("the outlet name needs at least one letter or digit")
+    if problems:
+        errors.append(f"{where}: {'; '.join(problems)}")
+        return
+    records.append(
+        Record(
+            where=where,
+            outlet=fields["outlet"],
+            title=fields["title"],
+            text=text,
+            url=fields["url"],
+            byline=fields["byline"],
+            published=published,
+            outlet_url=fields["outlet_url"],
+        )
+    )
+
+
+# Writing --------------------------------------------------------------------
+
+
+def _write(records, mode, progress, report, name):
+    sources = _sources_for(records, report)
+    hashes = {id(r): content_hash(r.text) for r in records}
+    existing = set(
+        Document.objects.filter(source__in=sources.values()).filter(
+            content_hash__in=set(hashes.values())
+        ).values_list("source_id", "content_hash")
+    )
+    documents, spans = [], []
+    for record in tqdm(records, desc=Path(name).name, unit="doc", disable=not progress):
+        source = sources[record.outlet.casefold()]
+        key = (source.pk, hashes[id(record)])
+        if key in existing:
+            report.unchanged += 1
+            continue
+        existing.add(key)
+        found = segmentation.segment(record.text, mode)
+        if not found:
+            raise ImportFailed(f"{record.where}: the text has no passages")
+        documents.append(
+            Document(
+                source=source,
+                title=record.title,
+                url=record.url,
+                byline=record.byline,
+                published=record.published,
+                text=record.text,
+                content_hash=key[1],
+                segmentation=mode,
+            )
+        )
+        spans.append(found)
+    for i in range(0, len(documents), BATCH):
+        Document.objects.bulk_create(documents[i : i + BATCH])
+    passages = [
+        Passage(
+            document_id=document.pk,
+            position=position,
+            start=span.start,
+            end=span.end,
+            text=document.text[span.start : span.end],
+            kind=span.kind,
+        )
+        for document, found in zip(documents, spans, strict=True)
+        for position, span in enumerate(found)
+    ]
+    Passage.objects.bulk_create(passages, batch_size=BATCH)
+    report.created += len(documents)
+    report.passages += len(passages)
+
+
+def _sources_for(records, report):
+    """Outlets by case-folded name, created where missing (one query to look up)."""
+    wanted = {}
+    for record in records:
+        wanted.setdefault(record.outlet.casefold(), record)
+    found = {s.name.casefold(): s for s in Source.objects.filter(name__in=[r.outlet for r in wanted.values()])}
+    if len(found) < len(wanted):
+        # Case-insensitive match for outlets typed differently in different files.
+        for source in Source.objects.all().only("id", "name"):
+            found.setdefault(source.name.casefold(), source)
+    taken = set(Source.objects.values_list("slug", flat=True)) if len(found) < len(wanted) else set()
+    for key, record in wanted.items():
+        if key in found:
+            continue
+        slug = base = slugify(record.outlet, allow_unicode=True)[:190]
+        n = 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        homepage = record.outlet_url
+        found[key] = Source.objects.create(
+            name=record.outlet, slug=slug, homepage=homepage, domain=_domain(homepage)
+        )
+        report.outlets_created += 1
+    return found
+
+
+def _domain(url):
+    if not url:
+        return ""
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")

@@ -1,0 +1,105 @@
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+
+from corpus import segmentation
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_counts(self):
+        # Subquery-free aggregate: one query for the whole changelist.
+        return self.annotate(
+            document_count=Count("documents", distinct=True),
+            passage_count=Count("documents__passages", distinct=True),
+        )
+
+
+class Source(models.Model):
+    """A news outlet: the unit every reliability report is broken down by."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    homepage = models.URLField(blank=True)
+    domain = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "outlet"
+
+    def __str__(self):
+        return self.name
+
+
+class Document(models.Model):
+    class Segmentation(models.TextChoices):
+        SENTENCE = segmentation.SENTENCE, "Sentences"
+        PARAGRAPH = segmentation.PARAGRAPH, "Paragraphs"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    segmentation = models.CharField(
+        max_length=20, choices=Segmentation.choices, default=Segmentation.SENTENCE
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source__name", "published", "title", "id"]
+        constraints = [
+            # The same text is never stored twice for one outlet; re-imports rely on it.
+            models.UniqueConstraint(
+                fields=["source", "content_hash"], name="document_unique_text_per_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["published"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)
+
+
+class Passage(models.Model):
+    class Kind(models.TextChoices):
+        HEADLINE = segmentation.HEADLINE, "Headline"
+        BODY = segmentation.BODY, "Body"
+        BULLET = segmentation.BULLET, "Bullet"
+        CAPTION = segmentation.CAPTION, "Caption"
+        BOILERPLATE = segmentation.BOILERPLATE, "Boilerplate"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BODY)
+
+    class Meta:
+        ordering = ["document_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="passage_unique_position"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="passage_nonempty_span"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}#{self.position}"
+
+    def clean(self):
+        if self.document.text[self.start : self.end] != self.text:
+            raise ValidationError("Passage text must equal the document text between its offsets.")
