@@ -6,6 +6,7 @@ because a silently insecure default is worse than a crash at boot.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -120,8 +121,9 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
-            # A file, not :memory:, so threaded tests share one real database.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            # A file, not :memory:, so threaded tests share one real database;
+            # one per process, so parallel test runs do not trample each other.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"credence-test-{os.getpid()}.sqlite3")},
         }
     }
 
