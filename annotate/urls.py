@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotate import views
+from annotate import agreement_views, views
 
 app_name = "annotate"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("c/<slug:slug>/p/<int:pk>/", views.passage, name="passage"),
     path("c/<slug:slug>/p/<int:pk>/skip/", views.skip, name="skip"),
     path("c/<slug:slug>/annotations/", views.annotations, name="annotations"),
+    path("c/<slug:slug>/agreement/", agreement_views.agreement, name="agreement"),
+    path("c/<slug:slug>/agreement/<slug:table>.csv", agreement_views.agreement_csv, name="agreement_csv"),
     path("c/<slug:slug>/manage/", views.manage, name="manage"),
     path("c/<slug:slug>/manage/settings/", views.manage_settings, name="manage_settings"),
     path("c/<slug:slug>/manage/members/", views.add_member, name="add_member"),
