@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
@@ -57,8 +57,9 @@ def add_documents(campaign, documents):
 def sync_slots(campaign):
     """Give every annotatable passage of the campaign `overlap` slots; return how many were made.
 
-    Open slots above a lowered overlap are removed; claimed and done ones stay,
-    because they hold a reviewer's work.
+    Raising the overlap adds slots; lowering it removes free and claimed slots
+    above the new overlap and keeps every done one, because it holds a
+    reviewer's work (see _shrink_to_overlap).
     """
     passages = (
         Passage.objects.filter(document__campaigndocument__campaign=campaign)
@@ -83,10 +84,44 @@ def sync_slots(campaign):
             if slot not in slots
         )
     Assignment.objects.bulk_create(new, batch_size=2000)
-    Assignment.objects.filter(
-        campaign=campaign, status=Assignment.Status.OPEN, slot__gt=campaign.overlap
-    ).delete()
+    _shrink_to_overlap(campaign)
     return len(new)
+
+
+def _shrink_to_overlap(campaign):
+    """After overlap was lowered, keep at most `overlap` places per passage plus any done work.
+
+    Work above the new overlap (done or claimed) moves down into a free place
+    of the same passage, so lowering 3 to 2 with places 1 done, 2 free and
+    3 done leaves two done places, not two done and one free. Places still
+    above the overlap are then removed unless they hold done work: a claim
+    there would let the passage reach more reviewers than the campaign asks.
+    """
+    high = list(
+        Assignment.objects.filter(campaign=campaign, slot__gt=campaign.overlap)
+        .exclude(status=Assignment.Status.OPEN)
+        .order_by("passage_id", "-status", "slot")  # done before claimed
+        .values_list("pk", "passage_id")
+    )
+    if high:
+        free = {}
+        for pk, passage_id, slot in Assignment.objects.filter(
+            campaign=campaign,
+            passage_id__in={passage_id for _, passage_id in high},
+            slot__lte=campaign.overlap,
+            status=Assignment.Status.OPEN,
+        ).order_by("slot").values_list("pk", "passage_id", "slot"):
+            free.setdefault(passage_id, []).append((pk, slot))
+        for pk, passage_id in high:
+            while free.get(passage_id):
+                open_pk, slot = free[passage_id].pop(0)
+                # Conditional: a reviewer may have just claimed that free place.
+                if Assignment.objects.filter(pk=open_pk, status=Assignment.Status.OPEN).delete()[0]:
+                    Assignment.objects.filter(pk=pk).update(slot=slot)
+                    break
+    Assignment.objects.filter(campaign=campaign, slot__gt=campaign.overlap).exclude(
+        status=Assignment.Status.DONE
+    ).delete()
 
 
 def claim_next(campaign, reviewer, now=None):
@@ -100,9 +135,7 @@ def claim_next(campaign, reviewer, now=None):
     now = now or timezone.now()
     expires = now + timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES)
     with transaction.atomic():
-        # Serialise this reviewer's own requests (PostgreSQL row lock; SQLite
-        # already serialises write transactions, see settings).
-        get_user_model().objects.select_for_update().filter(pk=reviewer.pk).exists()
+        _lock_reviewer(reviewer)
         current = Assignment.objects.for_reviewer(reviewer).pending().filter(campaign=campaign).first()
         if current is not None:
             current.expires_at = expires
@@ -130,10 +163,24 @@ def claim_next(campaign, reviewer, now=None):
         raise QueueError("Many reviewers asked at once; please try again.")
 
 
+def _lock_reviewer(reviewer):
+    """Serialise one reviewer's queue writes (claim, save, skip) against each other.
+
+    PostgreSQL: a row lock on the user, held to the end of the transaction.
+    SQLite already serialises write transactions (IMMEDIATE mode, see settings).
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=reviewer.pk).values_list("pk"))
+
+
 def _first_available(campaign, reviewer, now):
     held = Assignment.objects.filter(campaign=campaign, reviewer=reviewer, passage=OuterRef("passage"))
     skipped = Skip.objects.filter(campaign=campaign, reviewer=reviewer, passage=OuterRef("passage"))
-    base = Assignment.objects.filter(campaign=campaign).exclude(Exists(held)).exclude(Exists(skipped))
+    base = (
+        Assignment.objects.filter(campaign=campaign, slot__lte=campaign.overlap)
+        .exclude(passage__kind=Passage.Kind.BOILERPLATE)
+        .exclude(Exists(held))
+        .exclude(Exists(skipped))
+    )
     order = ("sequence", "slot")
     candidates = [
         base.filter(status=Assignment.Status.OPEN).order_by(*order).first(),
@@ -152,7 +199,12 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
     if not campaign.is_active:
         raise QueueError("This campaign is not active; labels can no longer be changed.")
     now = now or timezone.now()
+    data = dict(data)
+    if "markers" in data:
+        # Order-free: the same boxes ticked in another order are the same answer.
+        data["markers"] = sorted(set(data["markers"] or []))
     with transaction.atomic():
+        _lock_reviewer(reviewer)
         assignment = (
             Assignment.objects.select_for_update().filter(pk=assignment_id, campaign=campaign).first()
         )
@@ -182,35 +234,38 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
 
 
 def _reclaim(campaign, reviewer, lost, now):
-    """The reviewer's claim expired and was handed on: find them another slot on the same passage."""
+    """The reviewer's claim expired and was handed on: find them another slot on the same passage.
+
+    The spare place goes straight to done (the caller writes the annotation in
+    the same transaction), so it never counts as a second claim and the claim
+    the reviewer holds now stays theirs.
+    """
     mine = Assignment.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer).first()
     if mine is not None:
         return mine
-    spare = (
-        Assignment.objects.select_for_update()
-        .filter(campaign=campaign, passage_id=lost.passage_id)
+    if Skip.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer).exists():
+        raise QueueError("You skipped this passage, so it went to other reviewers; your labels were not saved.")
+    spare_ids = (
+        Assignment.objects.filter(campaign=campaign, passage_id=lost.passage_id, slot__lte=campaign.overlap)
         .available(now)
         .order_by("slot")
-        .first()
+        .values_list("pk", flat=True)
     )
-    if spare is None:
-        raise QueueError(
-            "Your reservation of this passage expired and every reviewer place on it has been "
-            "taken since; your labels were not saved. They are still in the form below."
+    for spare_id in spare_ids:
+        # Conditional update, as in claim_next: the place must still be free.
+        taken = Assignment.objects.filter(pk=spare_id).available(now).update(
+            reviewer=reviewer,
+            status=Assignment.Status.DONE,
+            claimed_at=now,
+            expires_at=None,
+            done_at=now,
         )
-    spare.reviewer = reviewer
-    spare.status = Assignment.Status.CLAIMED
-    spare.claimed_at = now
-    try:
-        with transaction.atomic():
-            spare.save(update_fields=["reviewer", "status", "claimed_at"])
-    except IntegrityError:
-        # The reviewer holds another claim; it is released so this work can land.
-        Assignment.objects.for_reviewer(reviewer).pending().filter(campaign=campaign).update(
-            reviewer=None, status=Assignment.Status.OPEN, claimed_at=None, expires_at=None
-        )
-        spare.save(update_fields=["reviewer", "status", "claimed_at"])
-    return spare
+        if taken:
+            return Assignment.objects.get(pk=spare_id)
+    raise QueueError(
+        "Your reservation of this passage expired and every reviewer place on it has been "
+        "taken since; your labels were not saved. They are still in the form below."
+    )
 
 
 def skip(campaign, reviewer, assignment_id, reason):
@@ -221,6 +276,7 @@ def skip(campaign, reviewer, assignment_id, reason):
     if not campaign.is_active:
         raise QueueError("This campaign is not active.")
     with transaction.atomic():
+        _lock_reviewer(reviewer)
         assignment = (
             Assignment.objects.select_for_update()
             .for_reviewer(reviewer)
