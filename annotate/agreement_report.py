@@ -137,9 +137,24 @@ def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None) -> pd.Da
     return stats.reset_index()[columns].sort_values("annotator").reset_index(drop=True)
 
 
+def _categories(df: pd.DataFrame, labels):
+    """The category set AC1 counts: the given labels, then any label used but not among them.
+
+    A label can leave the scheme after reviewers used it; the report must still load.
+    """
+    if labels is None:
+        return None
+    known = list(labels)
+    listed = set(known)
+    return known + [value for value in df["label"].dropna().unique() if value not in listed]
+
+
 def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0) -> dict:
     """Overall agreement on one dimension: alpha with a document-clustered 95% interval,
-    observed agreement, Gwet's AC1 and Fleiss' kappa, so a skewed label mix is visible."""
+    observed agreement, Gwet's AC1 and Fleiss' kappa, so a skewed label mix is visible.
+
+    ``labels`` is the dimension's category set for AC1 (labels used but not listed are
+    added); None counts only the labels present."""
     alpha = alpha_summary(df)
     row = {
         "dimension": name,
@@ -150,7 +165,7 @@ def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0)
         "alpha_low": math.nan,
         "alpha_high": math.nan,
         "percent_agreement": agreement_summary(df, "percent_agreement").value,
-        "ac1": agreement_summary(df, "gwet_ac1", labels).value,
+        "ac1": agreement_summary(df, "gwet_ac1", _categories(df, labels)).value,
         "fleiss_kappa": agreement_summary(df, "fleiss_kappa").value,
         "reading": reading(alpha.value),
         "note": alpha.reason or "",
@@ -162,19 +177,26 @@ def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0)
 
 
 def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, seed=0) -> dict[str, pd.DataFrame]:
-    """Every table of the agreement dashboard, keyed by a stable name (also the CSV file name)."""
+    """Every table of the agreement dashboard, keyed by a stable name (also the CSV file name).
+
+    ``labels`` gives each dimension's category set for AC1: a dict {dimension name: labels},
+    or a plain list, which is the passage type's (the other dimensions then count the labels
+    present).
+    """
+    if not isinstance(labels, dict):
+        labels = {"passage type": labels}
     main = dims["passage type"]
     kappas = pairwise_cohen_kappa(main[["item", "annotator", "label"]], min_shared=1)
     per_label = per_label_alpha(main[["item", "annotator", "label"]])
     coincidences = coincidence_matrix(main[["item", "annotator", "label"]])
     return {
         "overall": pd.DataFrame(
-            [dimension_row(name, df, labels if name == "passage type" else None, n_boot, seed) for name, df in dims.items()]
+            [dimension_row(name, df, labels.get(name), n_boot, seed) for name, df in dims.items()]
         ),
         "outlets": grouped_agreement(main, "outlet").rename(columns={"group": "outlet"}),
         "documents": grouped_agreement(main, "document").rename(columns={"group": "document"}),
         "labels": per_label,
         "reviewers": per_annotator(main, kappas),
         "pairs": kappas,
-        "coincidences": coincidences.reset_index().rename(columns={"index": "label"}) if len(coincidences) else coincidences,
+        "coincidences": coincidences.rename_axis("label").reset_index(),
     }
