@@ -30,11 +30,39 @@ EXPLAIN = {
 }
 
 
+def shown(value, places=3):
+    """A number as the dashboard shows it: 3 decimals, or "undefined" for NaN, never "nan"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "undefined"
+    if isinstance(value, float):
+        return f"{value:.{places}f}"
+    return value
+
+
 class NumberColumn(tables.Column):
     def render(self, value):
-        if isinstance(value, float):
-            return "undefined" if math.isnan(value) else f"{value:.3f}"
-        return value
+        return shown(value)
+
+
+def overall_summary(frame):
+    """The passage-type row of the overall table, formatted for the page; None when no
+    annotations exist yet."""
+    if frame.empty or not frame.iloc[0]["annotations"]:
+        return None
+    row = frame.iloc[0].to_dict()
+    interval = not (math.isnan(row["alpha_low"]) or math.isnan(row["alpha_high"]))
+    return {
+        "alpha": shown(row["alpha"]),
+        "note": row["note"],
+        "interval": f"{shown(row['alpha_low'])} – {shown(row['alpha_high'])}" if interval else None,
+        "percent_agreement": shown(row["percent_agreement"]),
+        "ac1": shown(row["ac1"]),
+        "fleiss_kappa": shown(row["fleiss_kappa"]),
+        "reading": row["reading"],
+        "items": int(row["items"]),
+        "annotations": int(row["annotations"]),
+        "reviewers": int(row["reviewers"]),
+    }
 
 
 def frame_table(name, frame):
@@ -71,7 +99,7 @@ def heatmap(pairs):
 def agreement(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     data = agreement_tables(campaign)
-    overall = data["overall"].iloc[0].to_dict() if len(data["overall"]) else None
+    overall = overall_summary(data["overall"])
     shown = {name: frame_table(name, frame) for name, frame in data.items() if name != "pairs"}
     for table in shown.values():
         RequestConfig(request, paginate=False).configure(table)
@@ -92,7 +120,8 @@ def agreement_csv(request, slug, table):
     campaign, role = campaign_for(request, slug, *CURATORS)
     if table not in TABLES:
         raise Http404("No such table.")
-    frame = agreement_tables(campaign)[table]
+    # The bootstrap interval only appears in the overall table; the others skip its cost.
+    frame = agreement_tables(campaign, n_boot=1000 if table == "overall" else 0)[table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-agreement-{table}.csv"'
     writer = csv.writer(response)
