@@ -206,3 +206,40 @@ def test_every_column_of_every_table_can_be_sorted_both_ways(client, labelled, u
             response = client.get(url, sorts)
             assert response.status_code == 200, sorts
             assert not NAN.search(response.content.decode())
+
+
+def run_agreement(*args):
+    out = io.StringIO()
+    call_command("agreement", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_agreement_command_text_reads_undefined_for_a_single_label_campaign(campaign, users):
+    single_label(campaign, users)
+    text = run_agreement("--campaign", campaign.slug, "--boot", "0")
+    assert "== overall ==" in text and "undefined" in text
+    assert not NAN.search(text)
+
+
+def test_agreement_command_csv_sections_parse_to_the_json_numbers(labelled):
+    expected = command_json(labelled)
+    text = run_agreement("--campaign", labelled.name, "--format", "csv")
+    sections = {}
+    for block in text.split("# ")[1:]:
+        name, _, body = block.partition("\n")
+        sections[name] = list(csv.reader(io.StringIO(body)))
+    assert list(sections) == TABLES
+    for name, rows in sections.items():
+        assert len(rows) - 1 == len(expected[name]), name
+        for cells, record in zip(rows[1:], expected[name], strict=True):
+            assert rows[0] == list(record)
+            assert all(same_value(cell, record[c]) for c, cell in zip(rows[0], cells, strict=True)), name
+
+
+def test_agreement_command_refuses_an_unknown_table_or_campaign(campaign):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="invalid choice"):
+        run_agreement("--campaign", campaign.name, "--table", "secrets")
+    with pytest.raises(CommandError, match="No campaign called 'Nope'.*Seed campaign"):
+        run_agreement("--campaign", "Nope")

@@ -1,8 +1,10 @@
+import csv
 import json
 import math
 
 from django.core.management.base import BaseCommand
 
+from annotate.agreement_views import TABLES
 from annotate.csvsafe import safe_cell
 from annotate.frames import agreement_tables
 from annotate.management.commands.import_annotations import campaign_named
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--campaign", required=True, help="campaign name or slug")
         parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
-        parser.add_argument("--table", help="only this table (overall, outlets, documents, labels, reviewers, pairs, coincidences)")
+        parser.add_argument("--table", choices=list(TABLES), help="only this table")
         parser.add_argument("--boot", type=int, default=1000, help="bootstrap replicates for the alpha interval")
         parser.add_argument("--seed", type=int, default=0)
 
@@ -35,18 +37,12 @@ class Command(BaseCommand):
             return
         for name, frame in tables.items():
             if format == "csv":
+                # csv.writer quotes commas, quotes and line breaks (CR included) inside cells.
                 self.stdout.write(f"# {name}")
-                self.stdout.write(",".join(map(str, frame.columns)))
+                writer = csv.writer(self.stdout, lineterminator="\n")
+                writer.writerow(frame.columns)
                 for row in frame.itertuples(index=False):
-                    cells = [safe_cell(v) for v in row]
-                    self.stdout.write(",".join(_csv(v) for v in cells))
+                    writer.writerow([safe_cell(v) for v in row])
             else:
                 self.stdout.write(f"\n== {name} ==")
                 self.stdout.write(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="undefined") if len(frame) else "(empty)")
-
-
-def _csv(value):
-    text = str(value)
-    if any(ch in text for ch in ',"\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
