@@ -8,9 +8,11 @@ night vision ...", where blingfire and pysbd do not (see
 tests/corpus/test_segmentation.py). It is also five times faster than pysbd.
 
 News text is not prose from top to bottom, so before sentence splitting every
-line is classified: headlines, bullets, photo captions and site boilerplate
-each become one passage of their own kind, and only body lines are split into
-sentences. A quotation that runs over several sentences is kept in one
+line is classified: headlines, bullets and site boilerplate each become one
+passage of their own kind; body lines and photo captions are split into
+sentences (so a photo credit is a passage of its own). A short credit line
+("AFP via Getty Images") makes the lines just above it in the same block
+captions too. Lines end wherever str.splitlines() ends them. A quotation that runs over several sentences is kept in one
 passage so that the attribution ("..., she said.") stays with the words it
 attributes.
 
@@ -18,8 +20,12 @@ Every span satisfies text[start:end] == passage text, spans are in order,
 never overlap, and never start or end with white space.
 """
 
+import multiprocessing
+import os
 import re
-from dataclasses import dataclass
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 from syntok import segmenter
 
@@ -38,8 +44,8 @@ BOILERPLATE = "boilerplate"
 # long quotation: stop merging so one typo cannot swallow a paragraph.
 MAX_QUOTE_SENTENCES = 6
 
-_SPACE = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u3000\ufeff"
-_LINE = re.compile(r"[^\n]+")
+# A line ends where str.splitlines() would end it (\n, \r\n, \r, \u2028, ...).
+_LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _BULLET = re.compile(r"[ \t\u00a0]*(?:[•●▪‣◦·*]|[-–—](?=\s+\S)|\d{1,2}[.)](?=\s))[ \t\u00a0]+")
 _BOILERPLATE = re.compile(
     r"""^(?:
@@ -58,11 +64,25 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_PERIOD_END = re.compile(r"\.[\"'”’)\]]*$")
 _HEADLINE_MAX_WORDS = 20
+# The first line is the headline even when it ends in "?" or runs a little
+# long, but not when it is plainly a paragraph (a CSV text without its title).
+_FIRST_HEADLINE_MAX_WORDS = 30
+# A caption-credit line this short is a credit on its own line; up to this many
+# lines of at most this many words just above it (no blank line between) are
+# its caption.
+_CREDIT_MAX_WORDS = 12
+_CAPTION_MAX_LINES = 2
+_CAPTION_MAX_WORDS = 60
+
+# segment_many() uses worker processes from this much text on (about a second
+# of work), handing each worker this many texts at a time.
+PARALLEL_MIN_CHARS = 1_000_000
+PARALLEL_CHUNK = 64
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     kind: str
@@ -72,21 +92,90 @@ def segment(text: str, mode: str = SENTENCE) -> list[Span]:
     """Return the passages of `text` as character spans, in order."""
     if mode not in MODES:
         raise ValueError(f"unknown segmentation mode {mode!r}; use one of {', '.join(MODES)}")
+    lines = _lines(text)
     spans: list[Span] = []
-    first = True
-    for line in _LINE.finditer(text):
-        start, end = _trim(text, line.start(), line.end())
-        if start >= end:
-            continue
-        kind, start = _classify(text, start, end, first)
-        first = False
-        if start >= end:
-            continue
+    for start, end, kind in lines:
         if mode == SENTENCE and kind in (BODY, CAPTION):
             spans.extend(Span(s, e, kind) for s, e in _sentences(text, start, end))
         else:
             spans.append(Span(start, end, kind))
     return spans
+
+
+def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
+    """Yield segment(text, mode) for each of `texts`, in order.
+
+    syntok is pure Python (about 1.2 MB of text a second), so a large import
+    is split over `workers` processes (default: one per available CPU) when
+    the texts add up to at least PARALLEL_MIN_CHARS characters; the results
+    are exactly those of segment(). The workers are forked, so any script
+    may call this without an `if __name__ == "__main__"` guard; they only
+    run segment() and leave with os._exit, never touching the database
+    connection they inherit. Without fork (Windows) the work stays in this
+    process.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown segmentation mode {mode!r}; use one of {', '.join(MODES)}")
+    texts = list(texts)
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if (
+        workers < 2
+        or len(texts) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or sum(map(len, texts)) < PARALLEL_MIN_CHARS
+    ):
+        for text in texts:
+            yield segment(text, mode)
+        return
+    chunk = max(1, min(PARALLEL_CHUNK, len(texts) // (workers * 4)))
+    batches = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        for found in executor.map(_segment_batch, batches, [mode] * len(batches)):
+            for spans in found:
+                yield [Span._make(span) for span in spans]
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _segment_batch(texts, mode):
+    # Plain tuples pickle smaller than Span objects on the way back.
+    return [[tuple(span) for span in segment(text, mode)] for text in texts]
+
+
+def _lines(text):
+    """Non-blank lines as [start, end, kind], trimmed, bullet glyphs left out."""
+    lines = []
+    block = 0  # lines not separated by a blank line share a block
+    previous_end = 0
+    for match in _LINE.finditer(text):
+        gap = text[previous_end : match.start()]
+        previous_end = match.end()
+        if len(gap.replace("\r\n", "\n")) > 1:
+            block += 1
+        start, end = _trim(text, match.start(), match.end())
+        if start >= end:
+            block += 1
+            continue
+        kind, start = _classify(text, start, end, not lines)
+        start, end = _trim(text, start, end)
+        if start < end:
+            lines.append([start, end, kind, block])
+    # A photo credit on a line of its own ends a caption block: the lines just
+    # above it in the same block are the caption ("Los Angeles Times via Getty
+    # Images" under "US military equipment Afghanistan" and its caption text).
+    for i, (start, end, kind, block) in enumerate(lines):
+        if kind != CAPTION or len(text[start:end].split()) > _CREDIT_MAX_WORDS:
+            continue
+        for above in lines[max(1, i - _CAPTION_MAX_LINES) : i]:  # the first line stays a headline
+            if (
+                above[3] == block
+                and above[2] in (HEADLINE, BODY)
+                and len(text[above[0] : above[1]].split()) <= _CAPTION_MAX_WORDS
+            ):
+                above[2] = CAPTION
+    return [(start, end, kind) for start, end, kind, _ in lines]
 
 
 def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
@@ -100,10 +189,15 @@ def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
         previous_end = end
 
 
+def _blank(char):
+    """White space, or an invisible format character (zero-width space, BOM, RTL mark)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
 def _trim(text, start, end):
-    while start < end and text[start] in _SPACE:
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and text[end - 1] in _SPACE:
+    while end > start and _blank(text[end - 1]):
         end -= 1
     return start, end
 
@@ -118,7 +212,9 @@ def _classify(text, start, end, first):
     if _CAPTION.search(line):
         return CAPTION, start
     words = len(line.split())
-    if first or (words <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)):
+    if first and words <= _FIRST_HEADLINE_MAX_WORDS and not _PERIOD_END.search(line):
+        return HEADLINE, start
+    if words <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line):
         return HEADLINE, start
     return BODY, start
 
