@@ -8,6 +8,9 @@ label, marker or duplicate is reported with its line and nothing is written.
 
 Annotators are matched to users by user name; a name that is not yet a user
 becomes an inactive account (it cannot log in) so its labels have an owner.
+Each annotation takes a free reviewer place of its passage, by the same
+conditional update the queue uses, so a place a reviewer claims meanwhile is
+never taken over.
 """
 
 import csv
@@ -23,6 +26,7 @@ from annotate.models import Annotation, AnnotationRevision, Assignment, CitedSou
 from corpus.models import Passage
 
 REQUIRED = ("annotator", "label")
+USERNAME_MAX = 150  # django.contrib.auth's User.username
 
 
 @dataclass
@@ -87,15 +91,14 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
     cited_types = {v for v, _ in CitedSourceType.choices}
     confidences = {v for v, _ in Confidence.choices}
     in_campaign = Passage.objects.filter(document__campaigndocument__campaign=campaign)
-    by_id = {str(pk): pk for pk in in_campaign.values_list("pk", flat=True)}
-    by_position = {
-        (str(doc), str(pos)): pk for pk, doc, pos in in_campaign.values_list("pk", "document_id", "position")
-    }
+    by_id, by_position, boilerplate = {}, {}, set()
+    for pk, doc, pos, kind in in_campaign.values_list("pk", "document_id", "position", "kind"):
+        by_id[str(pk)] = by_position[(str(doc), str(pos))] = pk
+        if kind == Passage.Kind.BOILERPLATE:
+            boilerplate.add(pk)
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in={r["annotator"] for _, r in rows})}
-    slots = {}
-    for a in Assignment.objects.filter(campaign=campaign).only("id", "passage_id", "reviewer_id", "status"):
-        slots.setdefault(a.passage_id, []).append(a)
+    slots = _places(campaign)
     seen = set()
     pending = []
     for line, row in rows:
@@ -111,11 +114,16 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
                 problems.append(
                     f"document {row.get('document')!r} has no passage at position {row.get('position')!r} in this campaign"
                 )
+        if passage_id in boilerplate:
+            problems.append("the passage is boilerplate, which this campaign does not annotate")
         if not row["annotator"]:
             problems.append("the annotator is empty")
+        elif len(row["annotator"]) > USERNAME_MAX:
+            problems.append(f"the annotator name is longer than {USERNAME_MAX} characters")
         if row["label"] not in labels:
             problems.append(f"unknown label {row['label']!r} (expected one of {', '.join(sorted(labels))})")
-        marker_list = [m.strip() for m in row.get("markers", "").split(";") if m.strip()]
+        # Sorted and without repeats, as save_annotation stores them: ticking order is no answer.
+        marker_list = sorted({m.strip() for m in row.get("markers", "").split(";") if m.strip()})
         unknown = [m for m in marker_list if m not in markers]
         if unknown:
             problems.append(f"unknown marker(s) {', '.join(unknown)}")
@@ -140,23 +148,21 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
     for where, passage_id, row, marker_list, confidence in pending:
         user = users.get(row["annotator"])
         if user is None:
-            user = User.objects.create_user(username=row["annotator"][:150], is_active=False)
+            user = User.objects.create_user(username=row["annotator"], is_active=False)
             users[row["annotator"]] = user
             result.users_created += 1
         places = slots.get(passage_id, [])
         if any(a.reviewer_id == user.pk for a in places):
             result.errors.append(f"{where}: {row['annotator']} already has an annotation or a claim on this passage")
             continue
-        free = next((a for a in places if a.status == Assignment.Status.OPEN), None)
-        if free is None:
+        place = _take_place(places, user, now)
+        if place is None:
             result.errors.append(
                 f"{where}: the passage already has {campaign.overlap} reviewers; raise the campaign's overlap to import more"
             )
             continue
-        free.reviewer, free.status, free.done_at = user, Assignment.Status.DONE, now
-        free.save(update_fields=["reviewer", "status", "done_at"])
         annotation = Annotation.objects.create(
-            assignment=free,
+            assignment=place,
             label=row["label"],
             cited_source=row.get("cited_source", ""),
             cited_type=row.get("cited_type", ""),
@@ -168,3 +174,30 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             annotation=annotation, changed_by=imported_by or user, changed_at=now, before=None, after=annotation.snapshot()
         )
         result.created += 1
+
+
+def _places(campaign):
+    """The campaign's reviewer places, by passage id."""
+    slots = {}
+    for a in Assignment.objects.filter(campaign=campaign).only("id", "passage_id", "slot", "reviewer_id", "status"):
+        slots.setdefault(a.passage_id, []).append(a)
+    return slots
+
+
+def _take_place(places, user, now):
+    """Give the user a free place of the passage, or None when every place is taken.
+
+    Conditional update, as in services.claim_next: a place a reviewer claimed since the
+    places were read is not free any more and is left alone.
+    """
+    for place in sorted(places, key=lambda a: a.slot):
+        if place.status != Assignment.Status.OPEN:
+            continue
+        taken = Assignment.objects.filter(pk=place.pk, status=Assignment.Status.OPEN).update(
+            reviewer=user, status=Assignment.Status.DONE, done_at=now
+        )
+        if taken:
+            place.reviewer, place.status, place.done_at = user, Assignment.Status.DONE, now
+            return place
+        place.refresh_from_db(fields=["reviewer", "status"])
+    return None
