@@ -101,5 +101,12 @@ class Passage(models.Model):
         return f"{self.document_id}#{self.position}"
 
     def clean(self):
+        if self.start is None or self.end is None or self.document_id is None:
+            return  # clean_fields() reports the missing values
+        if not 0 <= self.start < self.end <= len(self.document.text):
+            raise ValidationError(
+                f"Passage offsets {self.start}-{self.end} must lie inside the document text "
+                f"(length {len(self.document.text)}) and enclose at least one character."
+            )
         if self.document.text[self.start : self.end] != self.text:
             raise ValidationError("Passage text must equal the document text between its offsets.")
