@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +32,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "domain", "document_count", "passage_count"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -66,6 +68,7 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "imported_at", "segmentation", "text"]
     fields = ["source", "title", "url", "byline", "published", "segmentation", "content_hash", "imported_at", "text"]
     inlines = [PassageInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/corpus/document/change_list.html"
 
     def get_queryset(self, request):
@@ -99,7 +102,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 return redirect(reverse("admin:corpus_document_changelist"))
             messages.error(request, "Nothing from this file was imported; fix the problems below and upload it again.")
         context = {**self.admin_site.each_context(request), "form": form, "report": report, "title": "Import documents", "opts": self.model._meta}
-        return render(request, "admin/corpus/document/import.html", context, status=400 if report else 200)
+        return render(request, "admin/corpus/document/import.html", context)
 
 
 @admin.register(Passage)
