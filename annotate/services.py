@@ -147,18 +147,15 @@ def claim_next(campaign, reviewer, now=None):
                 return None
             # Conditional update: if another reviewer took this slot since we
             # read it, nothing changes and we look again.
-            taken = (
-                Assignment.objects.filter(pk=candidate.pk)
-                .available(now)
-                .update(
-                    reviewer=reviewer,
-                    status=Assignment.Status.CLAIMED,
-                    claimed_at=now,
-                    expires_at=expires,
-                )
-            )
-            if taken:
-                candidate.refresh_from_db()
+            claim = {
+                "reviewer": reviewer,
+                "status": Assignment.Status.CLAIMED,
+                "claimed_at": now,
+                "expires_at": expires,
+            }
+            if Assignment.objects.filter(pk=candidate.pk).available(now).update(**claim):
+                for name, value in claim.items():
+                    setattr(candidate, name, value)
                 return candidate
         raise QueueError("Many reviewers asked at once; please try again.")
 
@@ -181,6 +178,10 @@ def _first_available(campaign, reviewer, now):
         .exclude(Exists(held))
         .exclude(Exists(skipped))
     )
+    # PostgreSQL: lock the candidate and pass over slots other reviewers are
+    # claiming right now, so eight reviewers asking at once do not all race for
+    # the same first slot (ignored on SQLite, where writers take turns).
+    base = base.select_for_update(skip_locked=True, of=("self",))
     order = ("sequence", "slot")
     candidates = [
         base.filter(status=Assignment.Status.OPEN).order_by(*order).first(),
