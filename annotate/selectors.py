@@ -3,6 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -81,10 +82,32 @@ def context_passages(passage):
     )
 
 
-def redact_outlet(text, source):
-    """Hide the outlet's own name and domain in text shown to blinded reviewers."""
-    names = [n for n in (source.name, source.domain) if n and len(n) > 2]
-    if not names:
-        return text
-    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
-    return pattern.sub(REDACTED, text)
+def redact_outlet(text, source, document=None):
+    """Hide what identifies the outlet in text shown to blinded reviewers.
+
+    Always the outlet's name, domain and homepage host; with `document`, also
+    its byline (each author: "By A and B" masks A and B) and URL.
+    """
+    pattern = _outlet_pattern(source, document)
+    return pattern.sub(REDACTED, text) if pattern else text
+
+
+def _outlet_pattern(source, document=None):
+    terms = [source.name, source.domain, _host(source.homepage)]
+    if document is not None:
+        terms += [document.url, _host(document.url), *_byline_names(document.byline)]
+    terms = sorted({t.strip() for t in terms if t and len(t.strip()) > 2}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+
+
+def _host(url):
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+def _byline_names(byline):
+    """The byline and each name in it, without a leading "By"."""
+    parts = [byline or "", *re.split(r"\s*(?:,|;|&|\band\b)\s*", byline or "")]
+    return [re.sub(r"^\s*by\s+", "", part, flags=re.IGNORECASE) for part in parts]

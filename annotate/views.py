@@ -15,6 +15,22 @@ from annotate.tables import CampaignAnnotationTable, CampaignProgressTable
 
 Role = Membership.Role
 
+# Assignment ids the queue handed to this browser session, newest last: proof
+# that a reviewer whose claim expired and went to someone else may still post
+# the labels they typed (the save lands on a spare place or fails clearly).
+HANDED = "annotate_handed"
+HANDED_KEEP = 100
+
+
+def _remember_handed(request, assignment):
+    handed = request.session.get(HANDED, [])
+    if assignment.pk not in handed:
+        request.session[HANDED] = [*handed, assignment.pk][-HANDED_KEEP:]
+
+
+def _was_handed(request, assignment):
+    return assignment.pk in request.session.get(HANDED, [])
+
 
 @login_required
 def home(request):
@@ -54,20 +70,27 @@ def next_passage(request, slug):
     if assignment is None:
         messages.success(request, "Nothing left for you in this campaign: every passage you can label is done. Thank you!")
         return redirect("annotate:campaign", slug=slug)
+    _remember_handed(request, assignment)
     return redirect("annotate:passage", slug=slug, pk=assignment.pk)
 
 
 @login_required
 def passage(request, slug, pk):
     campaign, role = campaign_for(request, slug, Role.REVIEWER)
-    # Only the reviewer's own assignments: anyone else's id answers 404.
-    assignment = get_object_or_404(
-        Assignment.objects.for_reviewer(request.user)
-        .filter(campaign=campaign)
-        .select_related("passage__document__source"),
-        pk=pk,
+    assignment = (
+        Assignment.objects.filter(campaign=campaign, pk=pk)
+        .select_related("passage__document__source")
+        .first()
     )
-    annotation = Annotation.objects.filter(assignment=assignment).first()
+    # Only the reviewer's own assignments: anyone else's id answers 404. The
+    # one exception is posting labels for a passage the queue handed to this
+    # session whose reservation expired and went to someone else: the service
+    # lands them on a spare place of that passage or refuses with a message.
+    if assignment is None:
+        raise Http404("No such passage.")
+    own = assignment.reviewer_id == request.user.pk
+    if not own and not (request.method == "POST" and _was_handed(request, assignment)):
+        raise Http404("No such passage.")
     labels, markers = list(campaign.scheme.labels.all()), list(campaign.scheme.markers.all())
     form_kwargs = {"labels": labels, "markers": markers}
     if request.method == "POST":
@@ -79,9 +102,10 @@ def passage(request, slug, pk):
                 form.add_error(None, str(exc))
             else:
                 return next_passage_after_save(request, campaign)
-    else:
-        initial = annotation.snapshot() if annotation else {}
-        form = AnnotationForm(initial=initial, **form_kwargs)
+    # Never someone else's labels: a late poster sees only their own form.
+    annotation = Annotation.objects.filter(assignment=assignment).first() if own else None
+    if request.method != "POST":
+        form = AnnotationForm(initial=annotation.snapshot() if annotation else {}, **form_kwargs)
     return render(request, "annotate/passage.html", _passage_context(request, campaign, assignment, annotation, form, labels, markers))
 
 
@@ -94,6 +118,7 @@ def next_passage_after_save(request, campaign):
     if following is None:
         messages.success(request, "Saved. Nothing left for you in this campaign.")
         return redirect("annotate:campaign", slug=campaign.slug)
+    _remember_handed(request, following)
     return redirect("annotate:passage", slug=campaign.slug, pk=following.pk)
 
 
@@ -104,9 +129,9 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
     context_passages = selectors.context_passages(passage)
     title = document.title
     if blind:
-        title = selectors.redact_outlet(title, document.source)
+        title = selectors.redact_outlet(title, document.source, document)
         for p in context_passages:
-            p.text = selectors.redact_outlet(p.text, document.source)
+            p.text = selectors.redact_outlet(p.text, document.source, document)
     mine = Assignment.objects.for_reviewer(request.user).done().filter(campaign=campaign)
     return {
         "campaign": campaign,
@@ -131,6 +156,7 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
 @require_POST
 def skip(request, slug, pk):
     campaign, role = campaign_for(request, slug, Role.REVIEWER)
+    get_object_or_404(Assignment.objects.for_reviewer(request.user).filter(campaign=campaign), pk=pk)
     form = SkipForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why you skip this passage; it was not skipped.")
