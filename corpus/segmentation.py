@@ -123,6 +123,7 @@ def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
         workers < 2
         or len(texts) < 2
         or "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon  # may not have children
         or sum(map(len, texts)) < PARALLEL_MIN_CHARS
     ):
         for text in texts:
