@@ -136,7 +136,7 @@ def claim_next(campaign, reviewer, now=None):
     expires = now + timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES)
     with transaction.atomic():
         _lock_reviewer(reviewer)
-        current = Assignment.objects.for_reviewer(reviewer).pending().filter(campaign=campaign).first()
+        current = Assignment.objects.for_reviewer(reviewer).pending().filter(campaign=campaign).order_by("pk").first()
         if current is not None:
             current.expires_at = expires
             current.save(update_fields=["expires_at"])
@@ -207,13 +207,16 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
     with transaction.atomic():
         _lock_reviewer(reviewer)
         assignment = (
-            Assignment.objects.select_for_update().filter(pk=assignment_id, campaign=campaign).first()
+            # order_by("pk"): the model's default ordering joins the campaign,
+            # and FOR UPDATE would then lock the campaign row too, serialising
+            # every save of the campaign and deadlocking against _reclaim.
+            Assignment.objects.select_for_update().filter(pk=assignment_id, campaign=campaign).order_by("pk").first()
         )
         if assignment is None:
             raise QueueError("That passage is not part of this campaign.")
         if assignment.reviewer_id != reviewer.pk:
             assignment = _reclaim(campaign, reviewer, assignment, now)
-        annotation = Annotation.objects.filter(assignment=assignment).first()
+        annotation = Annotation.objects.filter(assignment=assignment).order_by("pk").first()
         before = annotation.snapshot() if annotation else None
         if annotation is None:
             annotation = Annotation(assignment=assignment)
@@ -241,7 +244,11 @@ def _reclaim(campaign, reviewer, lost, now):
     the same transaction), so it never counts as a second claim and the claim
     the reviewer holds now stays theirs.
     """
-    mine = Assignment.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer).first()
+    mine = (
+        Assignment.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer)
+        .order_by("pk")
+        .first()
+    )
     if mine is not None:
         return mine
     if Skip.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer).exists():
@@ -282,6 +289,7 @@ def skip(campaign, reviewer, assignment_id, reason):
             Assignment.objects.select_for_update()
             .for_reviewer(reviewer)
             .filter(pk=assignment_id, campaign=campaign)
+            .order_by("pk")  # no join, so only the assignment row is locked
             .first()
         )
         if assignment is None:

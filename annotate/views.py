@@ -103,7 +103,7 @@ def passage(request, slug, pk):
             else:
                 return next_passage_after_save(request, campaign)
     # Never someone else's labels: a late poster sees only their own form.
-    annotation = Annotation.objects.filter(assignment=assignment).first() if own else None
+    annotation = Annotation.objects.filter(assignment=assignment).order_by("pk").first() if own else None
     if request.method != "POST":
         form = AnnotationForm(initial=annotation.snapshot() if annotation else {}, **form_kwargs)
     return render(request, "annotate/passage.html", _passage_context(request, campaign, assignment, annotation, form, labels, markers))

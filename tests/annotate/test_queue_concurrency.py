@@ -20,6 +20,7 @@ from corpus.models import Passage
 from tests.conftest import make_campaign, make_user
 
 THREADS = 8
+ROUNDS = 20
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -154,35 +155,36 @@ def test_expired_claims_taken_by_many_reviewers_at_once_go_to_one_reviewer_each(
     assert len(on_first) == 3 and len({a.pk for a in on_first}) == 3
 
 
-def test_late_saves_racing_fresh_claims_never_put_a_fourth_reviewer_on_a_passage(crowd):
+def test_late_saves_racing_fresh_claims_keep_every_passage_within_overlap(crowd):
+    """Rounds of: three reviewers let their claims expire, then post their labels
+    while five others claim and save at the same moment."""
     campaign, reviewers = crowd
-    now = timezone.now()
-    lost = [services.claim_next(campaign, r, now=now) for r in reviewers[:3]]
-    later = now + timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES + 1)
-    outcome = []
+    late, fresh = reviewers[:3], reviewers[3:]
+    start = timezone.now()
+    step = timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES + 1)
+    outcome = Counter()
 
-    def late_save(reviewer, assignment):
+    def late_save(reviewer, assignment, at):
         try:
-            services.save_annotation(campaign, reviewer, assignment.pk, answer("late"), now=later)
-            outcome.append("saved")
+            services.save_annotation(campaign, reviewer, assignment.pk, answer("late"), now=at)
+            outcome["saved"] += 1
         except services.QueueError:
-            outcome.append("refused")
+            outcome["refused"] += 1
 
-    def fresh_claim(reviewer):
-        services.claim_next(campaign, reviewer, now=later)
+    def claim_and_save(reviewer, at):
+        a = services.claim_next(campaign, reviewer, now=at)
+        if a is not None:
+            services.save_annotation(campaign, reviewer, a.pk, answer("fresh"), now=at)
+            outcome["fresh"] += 1
 
-    def either(kind, *args):
-        return late_save(*args) if kind == "late" else fresh_claim(*args)
-
-    jobs = [("late", r, a) for r, a in zip(reviewers[:3], lost, strict=True)]
-    jobs += [("fresh", r) for r in reviewers[3:]]
-    errors = run_threads(either, jobs)
-    assert not errors, errors
-    check_queue_invariants(campaign)
-    passage_id = lost[0].passage_id
-    # The late savers kept their own places (nobody else could take them first
-    # or they were refused); either way each place has one reviewer.
-    assert outcome.count("saved") + outcome.count("refused") == 3
-    assert Annotation.objects.count() == outcome.count("saved")
-    reviewers_on_first = Assignment.objects.filter(passage_id=passage_id).exclude(reviewer=None)
-    assert reviewers_on_first.count() <= campaign.overlap
+    for round_ in range(ROUNDS):
+        t = start + 2 * round_ * step
+        lost = [services.claim_next(campaign, r, now=t) for r in late]
+        jobs = [(late_save, r, a, t + step) for r, a in zip(late, lost, strict=True)]
+        jobs += [(claim_and_save, r, t + step) for r in fresh]
+        errors = run_threads(lambda fn, *args: fn(*args), jobs)
+        assert not errors, errors
+        check_queue_invariants(campaign)
+        assert not Assignment.objects.filter(status=Assignment.Status.CLAIMED).exists()
+    assert outcome["saved"] + outcome["refused"] == 3 * ROUNDS
+    assert Annotation.objects.count() == outcome["saved"] + outcome["fresh"] == AnnotationRevision.objects.count()
