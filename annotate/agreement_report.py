@@ -20,20 +20,22 @@ import math
 import numpy as np
 import pandas as pd
 
+from annotate import agreement as core
+from annotate import agreement_bootstrap as bootstrap
 from annotate.agreement import (
-    agreement_summary,
-    alpha_summary,
+    AgreementResult,
     coincidence_matrix,
     pairwise_cohen_kappa,
     per_label_alpha,
 )
-from annotate.agreement_bootstrap import bootstrap_alpha
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
 # Published expert annotation of fact versus opinion and media bias reaches
 # about this much: the BABE corpus (Spinde et al. 2021) reports alpha ~0.40-0.60.
 BABE_RANGE = (0.40, 0.60)
+_CHUNK_CELLS = 4_000_000  # replicate x document weights drawn at once (32 MB of float64)
+_CACHE_CELLS = 16_000_000  # largest set of weights kept for the next dimension (128 MB)
 
 
 def reading(alpha: float) -> str:
@@ -49,59 +51,77 @@ def reading(alpha: float) -> str:
     return "unreliable"
 
 
-def _counts(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Items x labels count table of paired items (two or more values), and their m_u."""
-    df = df.dropna(subset=["item", "annotator", "label"]).drop_duplicates(["item", "annotator"], keep="last")
-    counts = pd.crosstab(df["item"], df["label"].astype("object"))
-    m = counts.sum(axis=1).to_numpy()
-    keep = m >= 2
-    return counts[keep], m[keep]
+def _cells(c):
+    """Per kept annotation: how many annotations of its item share its label, and m_u.
+
+    ``c`` is annotate.agreement's cleaned coding of a frame (missing values dropped, the
+    last of a reviewer's repeated labels kept). Returns (same, m) per annotation and the
+    per-item label counts as cells (item, label, count).
+    """
+    k = max(len(c.labels), 1)
+    key = c.item * k + c.label
+    if c.n_items * k <= 4 * len(key) + 4096:  # dense grid, as annotate.agreement does
+        flat = np.bincount(key, minlength=c.n_items * k)
+        same = flat[key]
+        cell = np.flatnonzero(flat)
+        count = flat[cell]
+    else:
+        cell, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+        same = count[inverse]
+    m = np.bincount(c.item, minlength=c.n_items)
+    return same, m, (cell // k, cell % k, count.astype(np.float64))
 
 
-def grouped_agreement(df: pd.DataFrame, by: str) -> pd.DataFrame:
+def grouped_agreement(df: pd.DataFrame, by: str, prepared=None) -> pd.DataFrame:
     """Nominal alpha, observed agreement, items and annotations for every value of column `by`.
 
     Observed agreement is Fleiss' P-bar: the mean over paired items of the share
-    of agreeing annotator pairs, sum_c n_uc (n_uc - 1) / (m_u (m_u - 1)).
+    of agreeing annotator pairs, sum_c n_uc (n_uc - 1) / (m_u (m_u - 1)). `items`
+    counts the group's paired items, `annotations` its rows. Each item belongs to the
+    group of its first row. Computed for all groups at once with bincounts over
+    (group, label) cells; ``prepared`` is ``annotate.agreement._prepare(df)`` if the
+    caller already has it.
     """
     columns = ["group", "items", "annotations", "alpha", "percent_agreement", "alpha_note"]
     if df.empty:
         return pd.DataFrame(columns=columns)
-    group_of_item = df.drop_duplicates("item").set_index("item")[by]
-    all_items = df.groupby(by, observed=True).agg(all_items=("item", "nunique"), annotations=("item", "size"))
-    counts, m = _counts(df)
-    values = counts.to_numpy(dtype=float)
-    diag = (values * (values - 1)).sum(axis=1)
-    per_item = pd.DataFrame(values, index=counts.index)
-    per_item["_diag"] = diag / (m - 1)
-    per_item["_agree"] = diag / (m * (m - 1))
-    per_item["_group"] = group_of_item.reindex(counts.index).to_numpy()
-    sums = per_item.groupby("_group", observed=True).sum()
-    n_c = sums[per_item.columns[: values.shape[1]]].to_numpy()
+    c = prepared if prepared is not None else core._prepare(df)
+    row_group, groups = pd.factorize(df[by], sort=True)
+    n_groups = len(groups)
+    annotations = np.bincount(row_group[row_group >= 0], minlength=n_groups)
+    item_group = np.full(c.n_items, -1)
+    item_group[c.item[::-1]] = row_group[c.rows][::-1]  # the first row of each item wins
+    _, m, (cell_item, cell_label, count) = _cells(c)
+    k = max(len(c.labels), 1)
+    paired = (m >= 2) & (item_group >= 0)
+    same = np.bincount(cell_item, weights=count * (count - 1), minlength=c.n_items)
+    g, m_p, same_p = item_group[paired], m[paired], same[paired]
+    items = np.bincount(g, minlength=n_groups)
+    diag = np.bincount(g, weights=same_p / (m_p - 1), minlength=n_groups)
+    agree = np.bincount(g, weights=same_p / (m_p * (m_p - 1)), minlength=n_groups)
+    in_pair = paired[cell_item]
+    n_c = np.bincount(
+        item_group[cell_item[in_pair]] * k + cell_label[in_pair], weights=count[in_pair], minlength=n_groups * k
+    ).reshape(n_groups, k)
     n = n_c.sum(axis=1)
     expected = n**2 - (n_c**2).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = np.where(expected > 0, 1 - (n - 1) * (n - sums["_diag"].to_numpy()) / expected, np.nan)
-    paired = per_item.groupby("_group", observed=True).size()
-    out = pd.DataFrame(
-        {
-            "group": sums.index,
-            "items": paired.reindex(sums.index).to_numpy(),
-            "alpha": alpha,
-            "percent_agreement": sums["_agree"].to_numpy() / paired.reindex(sums.index).to_numpy(),
-        }
-    )
-    out = all_items.reset_index().rename(columns={by: "group"}).merge(out, on="group", how="left")
-    out["items"] = out["items"].fillna(0).astype(int)
-    out["alpha_note"] = np.where(
-        out["items"] == 0,
-        "no passage with two reviewers",
-        np.where(out["alpha"].isna(), "everyone used one label", ""),
-    )
-    return out[columns].sort_values("group").reset_index(drop=True)
+    alpha = np.full(n_groups, np.nan)
+    ok = expected > 0
+    alpha[ok] = 1 - (n[ok] - 1) * (n[ok] - diag[ok]) / expected[ok]
+    percent = np.full(n_groups, np.nan)
+    percent[items > 0] = agree[items > 0] / items[items > 0]
+    note = np.where(items == 0, "no passage with two reviewers", np.where(np.isnan(alpha), "everyone used one label", ""))
+    return pd.DataFrame({
+        "group": np.asarray(groups),
+        "items": items,
+        "annotations": annotations,
+        "alpha": alpha,
+        "percent_agreement": percent,
+        "alpha_note": note,
+    }, columns=columns)
 
 
-def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None) -> pd.DataFrame:
+def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None, prepared=None) -> pd.DataFrame:
     """Each reviewer against the others on the items they share.
 
     agreement_with_others = sum over the reviewer's paired items of (n_u,own label - 1)
@@ -111,17 +131,21 @@ def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None) -> pd.Da
     columns = ["annotator", "annotations", "paired_items", "agreement_with_others", "mean_kappa"]
     if df.empty:
         return pd.DataFrame(columns=columns)
-    df = df.dropna(subset=["item", "annotator", "label"]).drop_duplicates(["item", "annotator"], keep="last")
-    label = df["label"].astype("object")
-    same = df.groupby(["item", label], observed=True)["annotator"].transform("size")
-    m = df.groupby("item")["annotator"].transform("size")
-    paired = m >= 2
-    stats = pd.DataFrame(
-        {"annotator": df["annotator"].astype("object"), "agree": (same - 1).where(paired, 0), "pairs": (m - 1).where(paired, 0), "paired": paired}
-    ).groupby("annotator").agg(
-        annotations=("agree", "size"), paired_items=("paired", "sum"), agree=("agree", "sum"), pairs=("pairs", "sum")
-    )
-    stats["agreement_with_others"] = stats["agree"] / stats["pairs"].replace(0, np.nan)
+    c = prepared if prepared is not None else core._prepare(df)
+    same, m, _ = _cells(c)
+    m_row = m[c.item]
+    paired = m_row >= 2
+    n_ann = len(c.annotators)
+    agree = np.bincount(c.annotator, weights=np.where(paired, same - 1, 0), minlength=n_ann)
+    pairs = np.bincount(c.annotator, weights=np.where(paired, m_row - 1, 0), minlength=n_ann)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(pairs > 0, agree / pairs, np.nan)
+    stats = pd.DataFrame({
+        "annotator": c.annotators,
+        "annotations": np.bincount(c.annotator, minlength=n_ann),
+        "paired_items": np.bincount(c.annotator, weights=paired, minlength=n_ann).astype(np.int64),
+        "agreement_with_others": share,
+    }).set_index("annotator")
     if kappas is not None and len(kappas):
         both = pd.concat(
             [
@@ -137,6 +161,64 @@ def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None) -> pd.Da
     return stats.reset_index()[columns].sort_values("annotator").reset_index(drop=True)
 
 
+def document_bootstrap(df: pd.DataFrame, n: int = 1000, seed: int | None = 0, confidence: float = 0.95,
+                       prepared=None, cache: dict | None = None) -> tuple[float, float]:
+    """The nominal alpha interval of ``bootstrap_alpha(df, n, seed, cluster="document")``.
+
+    The same replicates, drawn from the same random stream, but each replicate's
+    coincidence matrix is built from per-document sums of the per-passage contributions
+    (computed once), so a replicate costs a product over documents instead of over
+    passages: Krippendorff's coincidences are linear in the units. Equal to bootstrap_alpha
+    up to floating-point summation order (tests hold them to 1e-12). Returns (low, high),
+    NaN when alpha or every replicate is undefined. ``cache`` (a dict) lets the dimensions
+    of one campaign, which resample the same documents, share the drawn weights.
+    """
+    c = prepared if prepared is not None else core._prepare(df)
+    unit, flat, value, n_units = core._unit_coincidences(c)
+    if n_units == 0 or not n:
+        return math.nan, math.nan
+    k = len(c.labels)
+    used, col = np.unique(flat, return_inverse=True)
+    groups, n_groups = bootstrap._unit_groups(df, c, "document", n_units)
+    per_group = np.bincount(
+        groups[unit] * len(used) + col, weights=value, minlength=n_groups * len(used)
+    ).reshape(n_groups, len(used))
+    alphas = np.empty(n)
+    for lo, weights in _replicate_weights(n, n_groups, seed, cache):
+        o = np.zeros((len(weights), k * k))
+        o[:, used] = weights @ per_group
+        alphas[lo : lo + len(weights)] = core._alpha_from_coincidences(o.reshape(-1, k, k), "nominal", c.labels)
+    defined = alphas[~np.isnan(alphas)]
+    if not len(defined):
+        return math.nan, math.nan
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(defined, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _replicate_weights(n, n_groups, seed, cache):
+    """(first replicate, replicates x groups draw counts) chunks, as bootstrap_alpha draws them.
+
+    Generator.integers gives the same stream however the draws are split between calls, so
+    chunks are sized by groups alone (bootstrap_alpha sizes them by passages).
+    """
+    key = (n, n_groups, seed)
+    if cache is not None and key in cache:
+        return cache[key]
+    rng = np.random.default_rng(seed)
+    step = max(1, _CHUNK_CELLS // n_groups)
+    chunks = []
+    for lo in range(0, n, step):
+        b = min(step, n - lo)
+        draws = rng.integers(0, n_groups, size=(b, n_groups))
+        offsets = (np.arange(b) * n_groups)[:, None]
+        counts = np.bincount((draws + offsets).ravel(), minlength=b * n_groups)
+        chunks.append((lo, counts.reshape(b, n_groups).astype(np.float64)))
+    if cache is not None and n * n_groups <= _CACHE_CELLS:
+        cache[key] = chunks
+    return chunks
+
+
 def _categories(df: pd.DataFrame, labels):
     """The category set AC1 counts: the given labels, then any label used but not among them.
 
@@ -149,13 +231,48 @@ def _categories(df: pd.DataFrame, labels):
     return known + [value for value in df["label"].dropna().unique() if value not in listed]
 
 
-def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0) -> dict:
+def _summaries(c) -> tuple[AgreementResult, float, float, float]:
+    """Alpha (with its reason), percent agreement, Fleiss' kappa and AC1 from one coding.
+
+    The same formulas and undefined cases as annotate.agreement's alpha_summary and
+    agreement_summary (tests compare them), computed from one cleaned coding of the frame
+    instead of four: with a million annotations the cleaning costs more than the maths.
+    AC1 counts ``len(c.labels)`` categories, so code the frame with the category set.
+    """
+    nan = math.nan
+    if reason := c.undefined_reason():
+        return AgreementResult(nan, reason), nan, nan, nan
+    o, n_units = core._coincidences(c)
+    value = float(core._alpha_from_coincidences(o[None], "nominal", c.labels)[0]) if n_units else nan
+    if n_units == 0:
+        alpha = AgreementResult(nan, core.NO_PAIRS)
+    elif math.isnan(value):
+        alpha = AgreementResult(nan, core.ONE_LABEL, n_units)
+    else:
+        alpha = AgreementResult(value, None, n_units)
+    pa, pi, n_items = core._pairing_stats(c)
+    if not n_items:
+        return alpha, nan, nan, nan
+    fleiss = nan
+    if (pi > 0).sum() >= 2:
+        pe = float((pi**2).sum())
+        fleiss = (pa - pe) / (1 - pe)
+    q = len(c.labels)
+    ac1 = nan
+    if q >= 2:
+        pe = float((pi * (1 - pi)).sum()) / (q - 1)
+        ac1 = (pa - pe) / (1 - pe)
+    return alpha, pa, fleiss, ac1
+
+
+def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0, cache=None) -> dict:
     """Overall agreement on one dimension: alpha with a document-clustered 95% interval,
     observed agreement, Gwet's AC1 and Fleiss' kappa, so a skewed label mix is visible.
 
     ``labels`` is the dimension's category set for AC1 (labels used but not listed are
-    added); None counts only the labels present."""
-    alpha = alpha_summary(df)
+    added); None counts only the labels present. ``cache`` is document_bootstrap's."""
+    c = core._prepare(df, _categories(df, labels))
+    alpha, percent, fleiss, ac1 = _summaries(c)
     row = {
         "dimension": name,
         "items": alpha.n_items,
@@ -164,15 +281,14 @@ def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0)
         "alpha": alpha.value,
         "alpha_low": math.nan,
         "alpha_high": math.nan,
-        "percent_agreement": agreement_summary(df, "percent_agreement").value,
-        "ac1": agreement_summary(df, "gwet_ac1", _categories(df, labels)).value,
-        "fleiss_kappa": agreement_summary(df, "fleiss_kappa").value,
+        "percent_agreement": percent,
+        "ac1": ac1,
+        "fleiss_kappa": fleiss,
         "reading": reading(alpha.value),
         "note": alpha.reason or "",
     }
     if alpha.defined and n_boot:
-        interval = bootstrap_alpha(df, n=n_boot, seed=seed, cluster="document")
-        row["alpha_low"], row["alpha_high"] = interval.low, interval.high
+        row["alpha_low"], row["alpha_high"] = document_bootstrap(df, n_boot, seed, prepared=c, cache=cache)
     return row
 
 
@@ -186,17 +302,19 @@ def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, 
     if not isinstance(labels, dict):
         labels = {"passage type": labels}
     main = dims["passage type"]
+    prepared = core._prepare(main) if len(main) else None
+    cache = {}  # every dimension resamples the same documents: draw their weights once
     kappas = pairwise_cohen_kappa(main[["item", "annotator", "label"]], min_shared=1)
     per_label = per_label_alpha(main[["item", "annotator", "label"]])
     coincidences = coincidence_matrix(main[["item", "annotator", "label"]])
     return {
         "overall": pd.DataFrame(
-            [dimension_row(name, df, labels.get(name), n_boot, seed) for name, df in dims.items()]
+            [dimension_row(name, df, labels.get(name), n_boot, seed, cache) for name, df in dims.items()]
         ),
-        "outlets": grouped_agreement(main, "outlet").rename(columns={"group": "outlet"}),
-        "documents": grouped_agreement(main, "document").rename(columns={"group": "document"}),
+        "outlets": grouped_agreement(main, "outlet", prepared).rename(columns={"group": "outlet"}),
+        "documents": grouped_agreement(main, "document", prepared).rename(columns={"group": "document"}),
         "labels": per_label,
-        "reviewers": per_annotator(main, kappas),
+        "reviewers": per_annotator(main, kappas, prepared),
         "pairs": kappas,
         "coincidences": coincidences.rename_axis("label").reset_index(),
     }

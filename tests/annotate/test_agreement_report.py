@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from annotate.agreement import (
     alpha_summary,
+    bootstrap_alpha,
+    fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,
     pairwise_cohen_kappa,
@@ -20,6 +22,7 @@ from annotate.agreement import (
 from annotate.agreement_report import (
     campaign_agreement,
     dimension_row,
+    document_bootstrap,
     grouped_agreement,
     per_annotator,
     reading,
@@ -54,8 +57,9 @@ def grouped_frames(draw):
     n_items = draw(st.integers(1, 14))
     document_of = [draw(st.integers(0, 4)) for _ in range(n_items)]
     outlet_of_document = [draw(st.sampled_from(["Le Monde", "BBC", "Coverpage"])) for _ in range(5)]
+    labels = LABELS[: draw(st.integers(1, 3))] + ([None] if draw(st.booleans()) else [])
     rows = draw(st.lists(
-        st.tuples(st.integers(0, n_items - 1), st.sampled_from("abcde"), st.sampled_from(LABELS[: draw(st.integers(1, 3))])),
+        st.tuples(st.integers(0, n_items - 1), st.sampled_from("abcde"), st.sampled_from(labels)),
         min_size=0, max_size=45,
     ))
     df = pd.DataFrame(rows, columns=["item", "annotator", "label"])
@@ -81,6 +85,74 @@ def test_grouped_agreement_equals_alpha_and_percent_agreement_of_each_groups_sub
             assert row.alpha_note in ("no passage with two reviewers", "everyone used one label")
         else:
             assert row.alpha_note == ""
+
+
+@HYPOTHESIS
+@given(grouped_frames())
+def test_per_annotator_equals_a_brute_force_count_of_agreeing_pairs(df):
+    last = {}
+    for item, annotator, label in df[["item", "annotator", "label"]].itertuples(index=False):
+        if isinstance(label, str):
+            last[item, annotator] = label  # later rows supersede earlier ones
+    on_item = {}
+    for (item, annotator), label in last.items():
+        on_item.setdefault(item, []).append((annotator, label))
+    expected = {}
+    for values in on_item.values():
+        for annotator, label in values:
+            agree, pairs, n, paired = expected.get(annotator, (0, 0, 0, 0))
+            others = [lab for who, lab in values if who != annotator]
+            expected[annotator] = (agree + others.count(label), pairs + len(others), n + 1, paired + bool(others))
+    table = per_annotator(df).set_index("annotator")
+    assert set(table.index) == set(expected)
+    for annotator, (agree, pairs, n, paired) in expected.items():
+        row = table.loc[annotator]
+        assert (row["annotations"], row["paired_items"]) == (n, paired)
+        assert close(row["agreement_with_others"], agree / pairs if pairs else math.nan)
+
+
+@HYPOTHESIS
+@given(grouped_frames(), st.integers(0, 3))
+def test_document_bootstrap_gives_the_interval_of_bootstrap_alpha_by_document(df, seed):
+    reference = bootstrap_alpha(df, n=200, seed=seed, cluster="document")
+    low, high = document_bootstrap(df, n=200, seed=seed)
+    if reference.defined:
+        assert close(low, reference.low, 1e-12) and close(high, reference.high, 1e-12)
+    else:
+        assert math.isnan(low) and math.isnan(high)
+
+
+def test_document_bootstrap_matches_bootstrap_alpha_when_replicates_are_drawn_in_many_chunks():
+    # 9,100 paired passages in 1,517 documents: bootstrap_alpha draws its 1,001 replicates in
+    # chunks of 439, 439 and 123 rows, document_bootstrap in chunks sized by documents only.
+    rng = np.random.default_rng(7)
+    item = np.repeat(np.arange(9100), 3)
+    truth = rng.integers(0, 3, size=9100)[item]
+    label = np.where(rng.random(len(item)) < 0.7, truth, rng.integers(0, 3, size=len(item)))
+    df = pd.DataFrame({"item": item, "annotator": np.tile(["a", "b", "c"], 9100),
+                       "label": np.array(LABELS)[label], "document": item // 6})
+    reference = bootstrap_alpha(df, n=1001, seed=0, cluster="document")
+    low, high = document_bootstrap(df, n=1001, seed=0)
+    assert close(low, reference.low, 1e-12) and close(high, reference.high, 1e-12)
+    assert low < reference.alpha < high
+
+
+@HYPOTHESIS
+@given(grouped_frames(), st.sampled_from([None, LABELS, LABELS + ["satire"]]))
+def test_dimension_row_equals_the_public_agreement_functions(df, labels):
+    row = dimension_row("passage type", df, labels, n_boot=100, seed=1)
+    frame = df[["item", "annotator", "label"]]
+    summary = alpha_summary(frame)
+    assert close(row["alpha"], summary.value, 1e-12)
+    assert row["items"] == summary.n_items and row["note"] == (summary.reason or "")
+    assert close(row["percent_agreement"], percent_agreement(frame), 1e-12)
+    assert close(row["fleiss_kappa"], fleiss_kappa(frame), 1e-12)
+    assert close(row["ac1"], gwet_ac1(frame, labels), 1e-12)
+    reference = bootstrap_alpha(df, n=100, seed=1, cluster="document")
+    if summary.defined:
+        assert close(row["alpha_low"], reference.low, 1e-12) and close(row["alpha_high"], reference.high, 1e-12)
+    else:
+        assert math.isnan(row["alpha_low"]) and math.isnan(row["alpha_high"])
 
 
 def test_group_without_paired_items_says_so_instead_of_showing_nan():
