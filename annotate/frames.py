@@ -17,26 +17,51 @@ NO_SOURCE = "none"
 CITED_TYPES = [NO_SOURCE] + [value for value, _ in CitedSourceType.choices if value]
 MARKER_LABELS = [False, True]
 
+# Fetched per annotation; names of reviewers and outlets come from two small queries, which
+# spares a million strings and two joins.
 ANNOTATION_COLUMNS = {
     "annotation": "pk",
     "item": "assignment__passage_id",
     "annotator_id": "assignment__reviewer_id",
-    "annotator": "assignment__reviewer__username",
     "label": "label",
     "cited_type": "cited_type",
     "markers": "markers",
     "confidence": "confidence",
     "document": "assignment__passage__document_id",
-    "outlet": "assignment__passage__document__source__name",
+    "outlet_id": "assignment__passage__document__source_id",
 }
+INTEGER_COLUMNS = {"annotation", "item", "annotator_id", "document", "outlet_id"}
+FRAME_COLUMNS = ["annotation", "item", "annotator_id", "annotator", "label", "cited_type", "markers",
+                 "confidence", "document", "outlet"]
 
 
 def _fetch(queryset, columns):
+    """Run the queryset's SQL on a raw cursor; return {column: ndarray}.
+
+    The rows go through one NumPy structured array (integer columns as int64, the rest as
+    objects), several times faster than DataFrame.from_records on a million tuples.
+    """
     sql, params = queryset.values_list(*columns.values()).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return pd.DataFrame.from_records(rows, columns=list(columns), coerce_float=False)
+    names = list(columns)
+    dtype = np.dtype([(n, np.int64 if n in INTEGER_COLUMNS else object) for n in names])
+    try:
+        table = np.array(rows, dtype=dtype)
+    except (TypeError, ValueError):  # a NULL in an integer column: keep it as a missing value
+        table = np.array(rows, dtype=[(n, object) for n in names])
+    return {n: table[n] for n in names}
+
+
+def _categorical(values, rename=None):
+    """A Categorical with sorted categories, factorising once; ``rename`` turns each distinct
+    raw value (an id, "") into what the frame shows (a name, "none"), None when unknown."""
+    codes, uniques = pd.factorize(values)
+    shown = [rename(u) for u in uniques] if rename is not None else list(uniques)
+    if len(set(shown)) < len(shown) or any(v is None for v in shown):
+        return pd.Categorical(np.asarray(shown + [None], dtype=object)[codes])
+    return pd.Categorical.from_codes(codes, categories=shown).reorder_categories(sorted(shown))
 
 
 def _marker_codes(values: pd.Series):
@@ -49,7 +74,7 @@ def _marker_codes(values: pd.Series):
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
     except TypeError:  # already-decoded lists are unhashable
-        codes, uniques = pd.factorize(values.map(_as_tuple), use_na_sentinel=False)
+        codes, uniques = pd.factorize(pd.Series(values).map(_as_tuple), use_na_sentinel=False)
     decoded = [_as_tuple(json.loads(u) if isinstance(u, str) else u) for u in uniques]
     return codes, decoded
 
@@ -64,21 +89,34 @@ def annotation_frame(campaign):
     Rows come in annotation id order, so everything computed from the frame (bootstrap
     intervals included) is the same on every load. ``markers`` holds a tuple of marker values
     per row; rows with the same markers share one tuple. ``label``, ``cited_type`` (``"none"``
-    when no one is cited), ``confidence``, ``annotator`` and ``outlet`` are categorical.
+    when no one is cited), ``confidence``, ``annotator`` (user name) and ``outlet`` (source
+    name) are categorical. Three queries, whatever the number of annotations.
     """
-    frame = _fetch(
-        Annotation.objects.filter(assignment__campaign=campaign).order_by(), ANNOTATION_COLUMNS
-    )
-    order = np.argsort(frame["annotation"].to_numpy(dtype=np.int64), kind="stable")
-    frame = frame.take(order).reset_index(drop=True)
-    codes, decoded = _marker_codes(frame["markers"])
+    from django.contrib.auth import get_user_model
+
+    from annotate.models import Assignment
+    from corpus.models import Source
+
+    data = _fetch(Annotation.objects.filter(assignment__campaign=campaign).order_by(), ANNOTATION_COLUMNS)
+    order = np.argsort(data["annotation"], kind="stable")
+    if len(order) and (order != np.arange(len(order))).any():
+        data = {name: column[order] for name, column in data.items()}
+    reviewers = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
+    usernames = dict(get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username"))
+    outlets = dict(Source.objects.values_list("pk", "name"))
+    codes, decoded = _marker_codes(data["markers"])
     sets = np.empty(len(decoded), dtype=object)
     sets[:] = decoded
-    frame["markers"] = sets[codes]
-    frame["cited_type"] = frame["cited_type"].replace("", NO_SOURCE).astype("object")
-    for column in ("label", "cited_type", "confidence", "annotator", "outlet"):
-        frame[column] = frame[column].astype("category") if len(frame) else frame[column]
-    return frame
+    columns = {
+        **data,
+        "annotator": _categorical(data["annotator_id"], usernames.get),
+        "label": _categorical(data["label"]),
+        "cited_type": _categorical(data["cited_type"], lambda v: NO_SOURCE if v == "" else v),
+        "markers": sets[codes],
+        "confidence": _categorical(data["confidence"]),
+        "outlet": _categorical(data["outlet_id"], outlets.get),
+    }
+    return pd.DataFrame({name: columns[name] for name in FRAME_COLUMNS})
 
 
 def dimension_frames(frame, markers):
