@@ -23,6 +23,7 @@ TABLES = {
     "pairs": "Pairwise Cohen's kappa",
     "coincidences": "Coincidence matrix (passage type)",
 }
+PER_PAGE = 50
 EXPLAIN = {
     "alpha": "Krippendorff's alpha (nominal): 1 is perfect agreement, 0 is chance.",
     "percent_agreement": "Share of agreeing reviewer pairs per passage (Fleiss' P-bar).",
@@ -102,7 +103,8 @@ def agreement(request, slug):
     overall = overall_summary(data["overall"])
     shown = {name: frame_table(name, frame) for name, frame in data.items() if name != "pairs"}
     for table in shown.values():
-        RequestConfig(request, paginate=False).configure(table)
+        # A campaign can span thousands of documents: page the long tables (the CSVs hold all).
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(request, "annotate/agreement.html", {
         "campaign": campaign,
         "overall": overall,

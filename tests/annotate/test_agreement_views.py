@@ -243,3 +243,27 @@ def test_agreement_command_refuses_an_unknown_table_or_campaign(campaign):
         run_agreement("--campaign", campaign.name, "--table", "secrets")
     with pytest.raises(CommandError, match="No campaign called 'Nope'.*Seed campaign"):
         run_agreement("--campaign", "Nope")
+
+
+def test_long_tables_are_paged_and_the_csv_still_holds_every_row(client, labelled, users, monkeypatch):
+    import pandas as pd
+
+    import annotate.agreement_views as views
+
+    real = views.agreement_tables
+
+    def with_many_documents(campaign, **kwargs):
+        tables = real(campaign, **kwargs)
+        row = tables["documents"].iloc[:1]
+        many = pd.concat([row.assign(document=row["document"].iloc[0] + i, title=f"Doc {i:03d}") for i in range(120)])
+        tables["documents"] = many.reset_index(drop=True)
+        return tables
+
+    monkeypatch.setattr(views, "agreement_tables", with_many_documents)
+    login(client, users["carol"])
+    first = dashboard(client, labelled).content.decode()
+    assert "Doc 000" in first and "Doc 049" in first and "Doc 050" not in first
+    third = client.get(reverse("annotate:agreement", args=[labelled.slug]), {"documents-page": 3}).content.decode()
+    assert "Doc 100" in third and "Doc 000" not in third
+    rows = list(csv.reader(io.StringIO(download(client, labelled, "documents").content.decode())))
+    assert len(rows) == 121
