@@ -40,7 +40,7 @@ _CACHE_CELLS = 16_000_000  # largest set of weights kept for the next dimension 
 
 def reading(alpha: float) -> str:
     """Krippendorff's (2004) guidance: >= 0.800 reliable, >= 0.667 tentative conclusions only."""
-    if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)):
+    if alpha is None or alpha != alpha:  # NaN of any float type
         return "undefined"
     if alpha >= RELIABLE:
         return "reliable"

@@ -308,7 +308,8 @@ def test_labels_outside_the_scheme_do_not_break_the_report():
     ("alpha", "expected"),
     [(0.95, "reliable"), (0.8, "reliable"), (0.7, "tentative"), (0.667, "tentative"),
      (0.5, "low (expert range for fact vs opinion)"), (0.1, "unreliable"), (math.nan, "undefined"),
-     (np.float64("nan"), "undefined"), (None, "undefined")],
+     (np.float64("nan"), "undefined"), (np.float32("nan"), "undefined"), (np.float32(0.9), "reliable"),
+     (None, "undefined")],
 )
 def test_reading_follows_krippendorffs_thresholds(alpha, expected):
     assert reading(alpha) == expected
