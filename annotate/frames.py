@@ -134,7 +134,10 @@ def dimension_frames(frame, markers):
         codes, sets = _marker_codes(frame["markers"])
         for marker in markers:
             ticked = np.fromiter((marker.value in s for s in sets), dtype=bool, count=len(sets))
-            dims[f"marker: {marker.name}"] = base.assign(label=ticked[codes])
+            name = f"marker: {marker.name}"
+            if name in dims:  # two markers share a display name: tell them apart by value
+                name = f"marker: {marker.name} ({marker.value})"
+            dims[name] = base.assign(label=ticked[codes])
     return dims
 
 

@@ -173,3 +173,14 @@ def test_annotation_frame_and_tables_take_the_same_few_queries_whatever_the_numb
     small_tables = queries_for(agreement_tables, small)
     assert small_tables == queries_for(agreement_tables, large)
     assert small_tables <= 6
+
+
+def test_two_markers_with_one_display_name_get_a_frame_each(campaign, users):
+    BiasMarker.objects.create(scheme=campaign.scheme, value="loaded_words", name="Loaded language", position=9)
+    a = services.claim_next(campaign, users["alice"])
+    services.save_annotation(campaign, users["alice"], a.pk, {**answer(0), "markers": ["loaded_words"]})
+    markers = list(campaign.scheme.markers.all())
+    dims = dimension_frames(annotation_frame(campaign), markers)
+    assert len(dims) == 2 + len(markers)
+    assert list(dims["marker: Loaded language (loaded_words)"]["label"]) == [True]
+    assert list(dims["marker: Loaded language"]["label"]) == [False]
