@@ -267,3 +267,10 @@ def test_long_tables_are_paged_and_the_csv_still_holds_every_row(client, labelle
     assert "Doc 100" in third and "Doc 000" not in third
     rows = list(csv.reader(io.StringIO(download(client, labelled, "documents").content.decode())))
     assert len(rows) == 121
+
+
+def test_agreement_command_refuses_a_negative_number_of_replicates(campaign):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="must be 0 or more"):
+        run_agreement("--campaign", campaign.name, "--boot", "-5")

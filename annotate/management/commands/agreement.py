@@ -1,3 +1,4 @@
+import argparse
 import csv
 import json
 import math
@@ -8,6 +9,13 @@ from annotate.agreement_views import TABLES
 from annotate.csvsafe import safe_cell
 from annotate.frames import agreement_tables
 from annotate.management.commands.import_annotations import campaign_named
+
+
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _clean(value):
@@ -21,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", required=True, help="campaign name or slug")
         parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
         parser.add_argument("--table", choices=list(TABLES), help="only this table")
-        parser.add_argument("--boot", type=int, default=1000, help="bootstrap replicates for the alpha interval")
+        parser.add_argument("--boot", type=_count, default=1000, help="bootstrap replicates for the alpha interval (0: none)")
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, campaign, format, table, boot, seed, **options):
