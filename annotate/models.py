@@ -193,7 +193,8 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["campaign", "sequence", "slot"]
+        # By id, not "campaign": ordering by a relation joins its table into every query.
+        ordering = ["campaign_id", "sequence", "slot"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "passage", "slot"], name="assignment_unique_slot"),
             # A reviewer never holds two slots of one passage...
@@ -217,6 +218,7 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "sequence"], name="assignment_queue_idx"),
+            models.Index(fields=["campaign", "sequence"], name="assignment_order_idx"),
             models.Index(fields=["campaign", "reviewer", "status", "sequence"], name="assignment_reviewer_idx"),
         ]
 
@@ -270,7 +272,7 @@ class Annotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["assignment__campaign", "assignment__sequence", "assignment__slot"]
+        ordering = ["id"]
 
     def __str__(self):
         return f"{self.label} on {self.assignment}"

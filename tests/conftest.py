@@ -24,6 +24,12 @@ def make_user(username, **extra):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The default hasher is deliberately slow; fixtures create seven users per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed_corpus(db):
     report = import_path(SEEDS)

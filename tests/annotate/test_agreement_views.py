@@ -21,10 +21,6 @@ TABLES = ["overall", "outlets", "documents", "labels", "reviewers", "pairs", "co
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def labelled(campaign, users):

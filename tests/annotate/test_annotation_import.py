@@ -15,10 +15,6 @@ from corpus.models import Passage
 HEADER = "passage,annotator,label,cited_source,cited_type,markers,confidence,note"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def passages(campaign):

@@ -13,11 +13,6 @@ from corpus.models import Document, Source
 from tests.conftest import login, make_campaign
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def answer(**extra):
     return {"label": "opinion", "cited_source": "", "cited_type": "", "markers": [],
             "confidence": "medium", "note": "", **extra}

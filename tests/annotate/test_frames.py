@@ -1,6 +1,5 @@
 """annotate.frames: campaign annotations as long frames, on SQLite and PostgreSQL."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,10 +18,6 @@ from tests.conftest import make_campaign
 LABELS = ["sourced_fact", "attributed_claim", "opinion"]
 MARKERS = ["loaded_language", "one_sided_framing", "speculation_as_fact", "emotional_appeal"]
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def answer(i, reviewer_index=0):

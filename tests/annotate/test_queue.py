@@ -15,10 +15,6 @@ from tests.conftest import make_campaign
 CLAIM = timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def answer(label="opinion", **extra):
     return {

@@ -24,10 +24,6 @@ ROUNDS = 20
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def answer(note=""):
     return {"label": "opinion", "cited_source": "", "cited_type": "", "markers": [],

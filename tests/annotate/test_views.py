@@ -16,10 +16,6 @@ GET_VIEWS = ["campaign", "guidelines", "passage", "annotations", "manage"]
 POST_VIEWS = ["next", "skip", "manage_settings", "add_member", "remove_member"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def claimed(campaign, users):
