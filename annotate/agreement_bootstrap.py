@@ -94,7 +94,8 @@ def _unit_groups(df: pd.DataFrame, c, cluster: str | None, n_units: int):
         return None, n_units
     if cluster not in df.columns:
         raise ValueError(f"cluster column {cluster!r} not in frame")
-    codes, _ = pd.factorize(df[cluster].iloc[c.rows])
+    # Sorted codes: the interval must not depend on the order rows arrive in.
+    codes, _ = pd.factorize(df[cluster].iloc[c.rows], sort=True)
     if (codes < 0).any():
         raise ValueError(f"cluster column {cluster!r} has missing values")
     per_item = np.full(c.n_items, -1)
