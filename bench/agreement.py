@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from agreement_core import best_of  # bench/ is on sys.path when this script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 100_000
 N_OUTLETS = 20
@@ -232,15 +234,6 @@ def generate(database_url, sqlite_path, n_passages, seed):
 
 
 # ---------------------------------------------------------------------------- measurement
-
-
-def best_of(fn, repeat):
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
 
 
 def time_frame_and_alpha(campaign):

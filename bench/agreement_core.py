@@ -56,7 +56,7 @@ def synthetic_annotations(n_items: int = 300_000, seed: int = 0) -> pd.DataFrame
     })
 
 
-def _best_of(fn, repeat: int):
+def best_of(fn, repeat: int):
     best, value = float("inf"), None
     for _ in range(repeat):
         start = time.perf_counter()
@@ -69,7 +69,7 @@ def main(n_items: int = 300_000, seed: int = 0) -> None:
     import krippendorff
 
     df = synthetic_annotations(n_items, seed)
-    alpha_s, ours = _best_of(lambda: krippendorff_alpha(df), repeat=7)
+    alpha_s, ours = best_of(lambda: krippendorff_alpha(df), repeat=7)
 
     def pivot():
         # The package needs numbers (NaN = missing), so labels are coded before pivoting.
@@ -77,8 +77,8 @@ def main(n_items: int = 300_000, seed: int = 0) -> None:
         frame = df.assign(code=codes).pivot(index="annotator", columns="item", values="code")
         return frame.to_numpy()
 
-    pivot_s, table = _best_of(pivot, repeat=2)
-    call_s, reference = _best_of(
+    pivot_s, table = best_of(pivot, repeat=2)
+    call_s, reference = best_of(
         lambda: krippendorff.alpha(reliability_data=table, level_of_measurement="nominal"),
         repeat=5,
     )
