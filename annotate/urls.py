@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotate import agreement_views, views
+from annotate import agreement_views, urls_adjudication, urls_claims, urls_reports, views
 
 app_name = "annotate"
 urlpatterns = [
@@ -18,3 +18,5 @@ urlpatterns = [
     path("c/<slug:slug>/manage/members/", views.add_member, name="add_member"),
     path("c/<slug:slug>/manage/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),
 ]
+# Each feature's routes live beside it; all share the annotate namespace.
+urlpatterns += urls_adjudication.urlpatterns + urls_reports.urlpatterns + urls_claims.urlpatterns

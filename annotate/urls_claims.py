@@ -1,0 +1,3 @@
+"""URLs of the claims pages, kept apart so each feature owns its routes (joined in annotate.urls)."""
+
+urlpatterns = []
