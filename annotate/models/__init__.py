@@ -1,0 +1,36 @@
+"""Annotate's models, one module per part of the workflow; import them from here."""
+
+from annotate.models.adjudication import Adjudication, AdjudicationRevision
+from annotate.models.campaigns import (
+    BiasMarker,
+    Campaign,
+    CampaignDocument,
+    Label,
+    LabelScheme,
+    Membership,
+)
+from annotate.models.work import (
+    Annotation,
+    AnnotationRevision,
+    Assignment,
+    CitedSourceType,
+    Confidence,
+    Skip,
+)
+
+__all__ = [
+    "Adjudication",
+    "AdjudicationRevision",
+    "Annotation",
+    "AnnotationRevision",
+    "Assignment",
+    "BiasMarker",
+    "Campaign",
+    "CampaignDocument",
+    "CitedSourceType",
+    "Confidence",
+    "Label",
+    "LabelScheme",
+    "Membership",
+    "Skip",
+]

@@ -1,0 +1,148 @@
+"""Label schemes, campaigns and who takes part in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from corpus.models import Document
+
+
+class LabelScheme(models.Model):
+    """What reviewers choose from: passage types and bias markers, edited in the admin."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Label(models.Model):
+    scheme = models.ForeignKey(LabelScheme, on_delete=models.CASCADE, related_name="labels")
+    value = models.SlugField(max_length=50, help_text="Stable code stored with annotations and exports.")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    example = models.TextField(blank=True)
+    key = models.CharField(max_length=1, help_text="Keyboard shortcut on the annotation page.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="label_unique_value"),
+            models.UniqueConstraint(fields=["scheme", "key"], name="label_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BiasMarker(models.Model):
+    scheme = models.ForeignKey(LabelScheme, on_delete=models.CASCADE, related_name="markers")
+    value = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="marker_unique_value"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user, roles=None):
+        """Campaigns the user may see; staff see all. `roles` narrows the membership roles."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        members = Membership.objects.filter(user=user)
+        if roles:
+            members = members.filter(role__in=roles)
+        return self.filter(pk__in=members.values("campaign_id"))
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    guidelines = models.TextField(blank=True, help_text="Shown to reviewers; plain text.")
+    scheme = models.ForeignKey(LabelScheme, on_delete=models.PROTECT, related_name="campaigns")
+    overlap = models.PositiveSmallIntegerField(
+        default=3, help_text="How many reviewers label each passage."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    blind_outlet = models.BooleanField(
+        default=False,
+        help_text="Hide the outlet's name, byline and URL from reviewers, so reputation cannot sway them.",
+    )
+    auto_accept_unanimous = models.BooleanField(
+        default=True,
+        help_text="Take a label every reviewer agrees on as final without a curator's decision; "
+        "off, every passage waits for a curator.",
+    )
+    documents = models.ManyToManyField(Document, through="CampaignDocument", related_name="campaigns")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(overlap__gte=1), name="campaign_overlap_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class CampaignDocument(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "document"], name="campaign_document_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} in {self.campaign}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        CURATOR = "curator", "Curator"
+        MANAGER = "manager", "Manager"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.REVIEWER)
+
+    class Meta:
+        ordering = ["campaign", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.campaign}"
