@@ -15,6 +15,7 @@ because a document is identified by its outlet and the hash of its text.
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,7 @@ PASSAGE_BATCH = 50_000
 
 csv.field_size_limit(50 * 1024 * 1024)
 _url = URLValidator(schemes=["http", "https"])
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ImportFailed(Exception):
@@ -192,6 +194,12 @@ def _read_jsonl(name, data):
         except json.JSONDecodeError as exc:
             errors.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            errors.append(f"{where}: invalid JSON (nested too deeply)")
+            continue
+        except ValueError as exc:  # a number of more than 4,300 digits
+            errors.append(f"{where}: invalid JSON ({str(exc).split(':')[0]})")
+            continue
         if not isinstance(row, dict):
             errors.append(f"{where}: each line must be a JSON object")
             continue
@@ -274,9 +282,14 @@ def _collect(where, row, text_loader, records, errors):
         text = row.get("text", "")
         if not text.strip():
             problems.append("the text is empty")
-    if "\x00" in text:
-        problems.append("the text contains a NUL character")
     fields = {k: row.get(k, "").strip() for k in ("outlet", "title", *OPTIONAL)}
+    # PostgreSQL cannot store NUL in text, and no database stores a lone
+    # surrogate (JSON may spell one "\ud800"): refuse both in every field.
+    for key, value in (("text", text), *fields.items()):
+        if "\x00" in value:
+            problems.append(f"the {key} contains a NUL character")
+        if _SURROGATE.search(value):
+            problems.append(f"the {key} contains an unpaired surrogate (not a character)")
     for key in ("outlet", "title"):
         if not fields[key]:
             problems.append(f"the {key} is empty")
