@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from corpus import segmentation
+from corpus import figure_store, segmentation
 from corpus.models import Document, Passage, Source, content_hash
 
 MANIFEST = "manifest.csv"
@@ -373,6 +373,7 @@ def _write(records, mode, progress, report, name):
                 for position, (start, end, kind) in enumerate(found)
             ]
             _insert_passages(rows)
+            figure_store.store_for_documents([d.pk for d in documents])
             report.created += len(documents)
             report.passages += len(rows)
             bar.update(len(batch))

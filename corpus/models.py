@@ -110,3 +110,48 @@ class Passage(models.Model):
             )
         if self.document.text[self.start : self.end] != self.text:
             raise ValidationError("Passage text must equal the document text between its offsets.")
+
+
+class Figure(models.Model):
+    """A quantity a passage states (corpus.figures.extract): money, a count or a percentage.
+
+    Offsets are relative to the passage text: ``passage.text[start:end] == text``
+    (add passage.start for the document). Rows are rebuilt from the text by the
+    importer and by ``manage.py extract_figures``, never edited by hand.
+    """
+
+    class Kind(models.TextChoices):
+        MONEY = "money", "Money"
+        COUNT = "count", "Count"
+        PERCENT = "percent", "Percentage"
+
+    class Qualifier(models.TextChoices):
+        NONE = "", "—"
+        EXACTLY = "exactly", "exactly"
+        ABOUT = "about", "about"
+        NEARLY = "nearly", "nearly"
+        OVER = "over", "over"
+        MORE_THAN = "more_than", "more than"
+        AT_LEAST = "at_least", "at least"
+        UP_TO = "up_to", "up to"
+        LESS_THAN = "less_than", "less than"
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.DecimalField(max_digits=30, decimal_places=6)
+    currency = models.CharField(max_length=3, blank=True)
+    unit = models.CharField(max_length=50, blank=True)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
+    text = models.CharField(max_length=200)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["passage_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["passage", "start"], name="figure_unique_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="figure_nonempty_span"),
+        ]
+
+    def __str__(self):
+        return self.text
