@@ -1,0 +1,59 @@
+"""The `world` the security tests walk: the seed campaign with claims and saved work."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.urls import get_resolver
+
+from annotate import services
+from annotate.models import Membership
+
+SECRET_NOTE = "bob-only-note-7f3a"
+SECRET_SOURCE = "Bob's private source"
+
+
+@pytest.fixture
+def world(campaign, other_campaign, users):
+    """alice and bob each hold a place on the first passage; bob has saved his
+    annotation (with a note and cited source nobody else should see); alice's place
+    is claimed, not yet saved."""
+    alice_place = services.claim_next(campaign, users["alice"])
+    bob_place = services.claim_next(campaign, users["bob"])
+    assert alice_place.passage_id == bob_place.passage_id
+    services.save_annotation(campaign, users["bob"], bob_place.pk, {
+        "label": "opinion", "cited_source": SECRET_SOURCE, "cited_type": "named_person",
+        "markers": ["loaded_language"], "confidence": "high", "note": SECRET_NOTE,
+    })
+    bob_place.refresh_from_db()
+    return SimpleNamespace(
+        campaign=campaign,
+        other_campaign=other_campaign,
+        users=users,
+        alice_place=alice_place,
+        bob_place=bob_place,
+        membership=lambda username: Membership.objects.get(campaign=campaign, user__username=username),
+    )
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """Every URL pattern as (qualified name or None, route text, pattern), recursively."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if hasattr(pattern, "url_patterns"):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, route, inner)
+        else:
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), route, pattern
+
+
+def snapshot():
+    """Every row of every model the app's views could write (annotate, corpus, users)."""
+    models = [
+        *apps.get_app_config("annotate").get_models(),
+        *apps.get_app_config("corpus").get_models(),
+        apps.get_model("auth", "User"),
+    ]
+    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in models}

@@ -1,0 +1,88 @@
+"""Who may reach every URL the project serves: one line per URL name.
+
+A view added to any urls module and missing here makes
+tests/security/test_url_access.py fail with its name, so nobody forgets to
+decide who may reach it. Each entry says how the view is called (GET page,
+POST-only action, or a page that also takes a POST), who gets the page, and how
+to fill its URL arguments from the `world` fixture (tests/security/conftest.py).
+
+Everyone not allowed gets 404 (annotate.access: a reviewer must not learn that
+a campaign or someone else's work exists); anonymous visitors are sent to the
+login page unless the route is public.
+"""
+
+from dataclasses import dataclass, field
+
+ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF = "anonymous", "olga", "alice", "carol", "mike", "staff"
+ROLES = (ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF)
+
+EVERYONE = frozenset(ROLES)
+USERS = frozenset(ROLES) - {ANONYMOUS}
+MEMBERS = frozenset({REVIEWER, CURATOR, MANAGER, STAFF})
+ANNOTATORS = frozenset({REVIEWER, STAFF})  # staff may take places too
+OWN_WORK = frozenset({REVIEWER})  # only the reviewer who holds the place, not even staff
+CURATORS = frozenset({CURATOR, MANAGER, STAFF})
+MANAGERS = frozenset({MANAGER, STAFF})
+
+GET, POST, GET_POST = "GET", "POST", "GET+POST"
+
+
+def no_args(world):
+    return {}
+
+
+def slug(world):
+    return {"slug": world.campaign.slug}
+
+
+def own_place(world):
+    """alice's claimed place: hers, so only she reaches it."""
+    return {"slug": world.campaign.slug, "pk": world.alice_place.pk}
+
+
+def csv_table(world):
+    return {"slug": world.campaign.slug, "table": "outlets"}
+
+
+def daves_membership(world):
+    return {"slug": world.campaign.slug, "member_id": world.membership("dave").pk}
+
+
+def disputed_passage(world):
+    return {"slug": world.campaign.slug, "passage_id": world.alice_place.passage_id}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    allow: frozenset
+    kwargs: object = slug
+    data: dict = field(default_factory=dict)
+    ok: int | None = None  # status for allowed users; default 200 for GET, 302 for POST
+    public: bool = False  # anonymous visitors are not sent to the login page
+
+    def status_for_allowed(self):
+        if self.ok is not None:
+            return self.ok
+        return 302 if self.method == POST else 200
+
+
+SETTINGS_FORM = {"name": "Seed campaign", "guidelines": "Label each passage.", "overlap": 2, "status": "active"}
+
+ROUTES = {
+    "login": Route(GET_POST, EVERYONE, no_args, public=True),
+    "logout": Route(POST, EVERYONE, no_args, public=True),
+    "annotate:home": Route(GET, USERS, no_args),
+    "annotate:campaign": Route(GET, MEMBERS),
+    "annotate:guidelines": Route(GET, MEMBERS),
+    "annotate:next": Route(POST, ANNOTATORS),
+    "annotate:passage": Route(GET_POST, OWN_WORK, own_place),
+    "annotate:skip": Route(POST, OWN_WORK, own_place, data={"reason": "garbled"}),
+    "annotate:annotations": Route(GET, CURATORS),
+    "annotate:agreement": Route(GET, CURATORS),
+    "annotate:agreement_csv": Route(GET, CURATORS, csv_table),
+    "annotate:manage": Route(GET, MANAGERS),
+    "annotate:manage_settings": Route(POST, MANAGERS, data=SETTINGS_FORM),
+    "annotate:add_member": Route(POST, MANAGERS, data={"username": "olga", "role": "reviewer"}),
+    "annotate:remove_member": Route(POST, MANAGERS, daves_membership),
+}
