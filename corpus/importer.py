@@ -15,8 +15,10 @@ because a document is identified by its outlet and the hash of its text.
 import csv
 import io
 import json
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -258,8 +260,8 @@ def _read_zip(name, data):
 def _read_member(archive, info):
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
-        return None
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error, lzma.LZMAError):
+        return None  # damaged compressed data is a damaged member, not a crash
 
 
 def _collect(where, row, text_loader, records, errors):
