@@ -79,7 +79,11 @@ def _parse(name, data, result):
             if None in row:
                 result.errors.append(f"{name}, line {reader.line_num}: more cells than columns")
                 continue
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+            cells = {k: (v or "").strip() for k, v in row.items()}
+            if any("\x00" in v for v in cells.values()):  # PostgreSQL cannot store NUL in text
+                result.errors.append(f"{name}, line {reader.line_num}: a cell contains a NUL character")
+                continue
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         result.errors.append(f"{name}, line {reader.line_num}: malformed CSV ({exc})")
     return rows
