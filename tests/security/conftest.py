@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.urls import get_resolver
 
 from annotate import services
 from annotate.models import Membership
@@ -34,19 +33,6 @@ def world(campaign, other_campaign, users):
         bob_place=bob_place,
         membership=lambda username: Membership.objects.get(campaign=campaign, user__username=username),
     )
-
-
-def walk(patterns=None, prefix="", namespace=""):
-    """Every URL pattern as (qualified name or None, route text, pattern), recursively."""
-    if patterns is None:
-        patterns = get_resolver().url_patterns
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if hasattr(pattern, "url_patterns"):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, route, inner)
-        else:
-            yield (f"{namespace}{pattern.name}" if pattern.name else None), route, pattern
 
 
 def snapshot():

@@ -13,6 +13,8 @@ login page unless the route is public.
 
 from dataclasses import dataclass, field
 
+from tests.conftest import PASSWORD
+
 ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF = "anonymous", "olga", "alice", "carol", "mike", "staff"
 ROLES = (ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF)
 
@@ -57,7 +59,7 @@ class Route:
     method: str
     allow: frozenset
     kwargs: object = slug
-    data: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)  # body of the POST (a valid one where it matters)
     ok: int | None = None  # status for allowed users; default 200 for GET, 302 for POST
     public: bool = False  # anonymous visitors are not sent to the login page
 
@@ -70,13 +72,13 @@ class Route:
 SETTINGS_FORM = {"name": "Seed campaign", "guidelines": "Label each passage.", "overlap": 2, "status": "active"}
 
 ROUTES = {
-    "login": Route(GET_POST, EVERYONE, no_args, public=True),
+    "login": Route(GET_POST, EVERYONE, no_args, data={"username": "alice", "password": PASSWORD}, public=True),
     "logout": Route(POST, EVERYONE, no_args, public=True),
     "annotate:home": Route(GET, USERS, no_args),
     "annotate:campaign": Route(GET, MEMBERS),
     "annotate:guidelines": Route(GET, MEMBERS),
     "annotate:next": Route(POST, ANNOTATORS),
-    "annotate:passage": Route(GET_POST, OWN_WORK, own_place),
+    "annotate:passage": Route(GET_POST, OWN_WORK, own_place, data={"label": "opinion", "confidence": "low"}),
     "annotate:skip": Route(POST, OWN_WORK, own_place, data={"reason": "garbled"}),
     "annotate:annotations": Route(GET, CURATORS),
     "annotate:agreement": Route(GET, CURATORS),
@@ -85,4 +87,9 @@ ROUTES = {
     "annotate:manage_settings": Route(POST, MANAGERS, data=SETTINGS_FORM),
     "annotate:add_member": Route(POST, MANAGERS, data={"username": "olga", "role": "reviewer"}),
     "annotate:remove_member": Route(POST, MANAGERS, daves_membership),
+    # annotate/urls_adjudication.py
+    "annotate:adjudication": Route(GET, CURATORS),
+    "annotate:adjudication_decided": Route(GET, CURATORS),
+    "annotate:adjudicate": Route(GET_POST, CURATORS, disputed_passage, data={"label": "opinion", "rationale": "Reads as comment."}),
+    "annotate:adjudication_bulk": Route(POST, CURATORS),
 }

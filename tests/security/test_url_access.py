@@ -9,24 +9,14 @@ visitors and non-staff users to the admin login, and staff reach it.
 """
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.security.conftest import snapshot, walk
+from tests.security.conftest import snapshot
 from tests.security.routes import ANONYMOUS, OUTSIDER, POST, ROLES, ROUTES
-
-ADMIN = "admin:"
-
-
-def own_urls():
-    return [(name, route) for name, route, _ in walk() if not (name or "").startswith(ADMIN) and not route.startswith("admin/")]
-
-
-def admin_urls():
-    return [(name, route, pattern) for name, route, pattern in walk() if route.startswith("admin/")]
+from tests.security.urlwalk import admin_model, admin_url, admin_urls, own_urls
 
 
 def test_every_url_of_ours_has_a_name():
@@ -94,49 +84,6 @@ def test_a_refused_post_by_a_reviewer_of_another_campaign_writes_nothing_even_wi
 
 
 # ---- the admin -------------------------------------------------------------
-
-def first_pk(model):
-    obj = model.objects.order_by("pk").first() if model else None
-    return str(obj.pk) if obj else "0"
-
-
-def admin_model(name=None, route=None):
-    """The model behind admin:<app>_<model>_<action> or admin/<app>/<model>/..., or None."""
-    for model in apps.get_models():
-        meta = model._meta
-        if name and name.startswith(f"{ADMIN}{meta.app_label}_{meta.model_name}_"):
-            return model
-        if route and route.startswith(f"admin/{meta.app_label}/{meta.model_name}/"):
-            return model
-    return None
-
-
-def admin_url(name, route, pattern):
-    """A URL for an admin pattern, its arguments filled with real objects where one exists."""
-    if name is None:
-        # Unnamed: each model's old-style <object_id>/ redirect, and the final catch-all.
-        if route.endswith("<path:object_id>/"):
-            return "/" + route.replace("<path:object_id>", first_pk(admin_model(route=route)))
-        if route.endswith("(?P<url>.*)$"):
-            return "/admin/no/such/page/"
-        raise AssertionError(f"an unnamed admin URL this test cannot fill: {route}")
-    keys = pattern.pattern.regex.groupindex.keys()
-    kwargs = {}
-    if "app_label" in keys:
-        kwargs["app_label"] = "annotate"
-    for key in {"object_id", "id"} & keys:  # "id": the user admin's password page
-        kwargs[key] = first_pk(admin_model(name=name))
-    if "content_type_id" in keys:
-        from django.contrib.contenttypes.models import ContentType
-
-        document = apps.get_model("corpus", "Document")
-        kwargs["content_type_id"] = ContentType.objects.get_for_model(document).pk
-        kwargs["object_id"] = first_pk(document)
-    unknown = keys - kwargs.keys()
-    # An argument we do not know how to fill: fail loudly rather than skip the URL.
-    assert not unknown, f"the admin URL {name} has arguments this test cannot fill: {unknown}"
-    return reverse(name, kwargs=kwargs)
-
 
 def can_add(model, user):
     request = RequestFactory().get("/admin/")
