@@ -40,7 +40,7 @@ class SkipForm(forms.Form):
 class CampaignSettingsForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "guidelines", "overlap", "status", "blind_outlet"]
+        fields = ["name", "guidelines", "overlap", "status", "blind_outlet", "auto_accept_unanimous"]
 
 
 class MemberForm(forms.Form):

@@ -205,3 +205,17 @@ def test_the_decision_page_takes_a_fixed_number_of_queries(client, campaign, use
     with django_assert_max_num_queries(14):
         response = client.get(url("adjudicate", campaign, disputed[0]))
     assert response.status_code == 200
+
+
+def test_a_manager_can_turn_auto_accept_off_in_the_settings(client, campaign, users):
+    login(client, users["mike"])
+    page = client.get(url("manage", campaign)).content.decode()
+    assert 'name="auto_accept_unanimous"' in page and "checked" in page
+    client.post(url("manage_settings", campaign), {"name": campaign.name, "guidelines": "", "overlap": 2, "status": "active"})
+    campaign.refresh_from_db()
+    assert campaign.auto_accept_unanimous is False
+
+
+def test_the_campaign_page_links_curators_to_the_queue(client, campaign, users):
+    assert url("adjudication", campaign) in login(client, users["carol"]).get(url("campaign", campaign)).content.decode()
+    assert url("adjudication", campaign) not in login(client, users["alice"]).get(url("campaign", campaign)).content.decode()
