@@ -12,7 +12,8 @@ Undefined values: the scalar functions return a plain ``float``, ``math.nan`` wh
 is total); they never raise or warn for such data, so they compare directly with reference
 libraries. For the UI, ``agreement_summary`` / ``alpha_summary`` return an ``AgreementResult``
 with the same value plus a ``reason``; ``str(result)`` is ``"0.743"`` or ``"undefined (...)"``.
-``bootstrap_alpha`` / ``BootstrapResult`` live in ``annotate.agreement_bootstrap`` and are
+``bootstrap_alpha`` / ``BootstrapResult`` live in ``annotate.agreement_bootstrap``, Cohen's
+kappa (``cohen_kappa``, ``pairwise_cohen_kappa``) in ``annotate.agreement_pairwise``; both are
 re-exported here.
 """
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 __all__ = [
     "AgreementResult", "agreement_summary", "alpha_summary", "coincidence_matrix",
-    "cohen_kappa", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairwise_cohen_kappa",
+    "cohen_kappa", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairwise_cohen_kappa",  # noqa: F822
     "per_label_alpha", "percent_agreement",
     "BootstrapResult", "bootstrap_alpha",  # noqa: F822 (lazy re-export, see __getattr__)
 ]
@@ -377,77 +378,12 @@ def gwet_ac1(df: pd.DataFrame, labels=None) -> float:
     return _share_result(df, "gwet_ac1", labels).value
 
 
-def pairwise_cohen_kappa(df: pd.DataFrame, min_shared: int = 2) -> pd.DataFrame:
-    """Cohen's kappa ``(p_o - p_e) / (1 - p_e)`` for every pair of annotators.
-
-    Cohen, J. (1960) "A coefficient of agreement for nominal scales", Educational and
-    Psychological Measurement 20(1). Each pair is scored on the items both labelled: ``p_o`` is
-    their share of identical labels, ``p_e = sum_k p_a(k) p_b(k)`` from each annotator's label
-    shares on those items. Pairs sharing fewer than ``min_shared`` items are omitted; the default
-    2 drops single-item pairs, whose kappa is always either undefined or exactly 0.
-    Columns ``annotator_a``, ``annotator_b``, ``shared_items``, ``kappa`` (NaN when p_e = 1).
-    """
-    c = _prepare(df)
-    columns = ["annotator_a", "annotator_b", "shared_items", "kappa"]
-    if len(c.item) == 0:
-        return pd.DataFrame(columns=columns)
-    k, n_ann = max(len(c.labels), 1), len(c.annotators)
-    # Sorting by (item, annotator) makes items contiguous and puts the lower annotator code
-    # first in every pair, so each unordered pair of annotators gets one id.
-    sort = np.argsort(c.item * n_ann + c.annotator, kind="stable")
-    ann, lab = c.annotator[sort], c.label[sort]
-    a, b = _pairs_within(c.item[sort], distinct=True)
-    pair_ids, pair = np.unique(ann[a] * n_ann + ann[b], return_inverse=True)
-    n_pairs = len(pair_ids)
-    shared = np.bincount(pair, minlength=n_pairs)
-    agree = np.bincount(pair, weights=lab[a] == lab[b], minlength=n_pairs)
-    marg_a = np.bincount(pair * k + lab[a], minlength=n_pairs * k).reshape(n_pairs, k)
-    marg_b = np.bincount(pair * k + lab[b], minlength=n_pairs * k).reshape(n_pairs, k)
-    # Integer products keep p_e == 1 exact, so "undefined" is detected without a tolerance.
-    chance = (marg_a * marg_b).sum(axis=1)
-    square = shared.astype(np.int64) ** 2
-    kappa = np.full(n_pairs, np.nan)
-    ok = chance < square
-    kappa[ok] = (agree[ok] * shared[ok] - chance[ok]) / (square[ok] - chance[ok])
-    out = pd.DataFrame({
-        "annotator_a": c.annotators[pair_ids // n_ann],
-        "annotator_b": c.annotators[pair_ids % n_ann],
-        "shared_items": shared,
-        "kappa": kappa,
-    })
-    return out[out["shared_items"] >= min_shared].reset_index(drop=True)
-
-
-def _cohen_result(df, a, b) -> AgreementResult:
-    if a == b:
-        raise ValueError("cohen_kappa needs two different annotators")
-    sub = df[df["annotator"].isin([a, b])] if len(df) else df
-    pairs = pairwise_cohen_kappa(sub, min_shared=1)
-    if pairs.empty:
-        return AgreementResult(math.nan, "the two annotators share no labelled item")
-    row = pairs.iloc[0]
-    kappa, shared = float(row["kappa"]), int(row["shared_items"])
-    if math.isnan(kappa):
-        return AgreementResult(math.nan, "both annotators used one and the same label", shared)
-    return AgreementResult(kappa, None, shared)
-
-
-def cohen_kappa(df: pd.DataFrame, a, b) -> float:
-    """Cohen's kappa between annotators ``a`` and ``b`` on the items both labelled.
-
-    Cohen, J. (1960) "A coefficient of agreement for nominal scales", Educational and
-    Psychological Measurement 20(1): ``(p_o - p_e) / (1 - p_e)``, ``p_e = sum_k p_a(k) p_b(k)``.
-    NaN when they share no item or both used a single identical label.
-    """
-    return _cohen_result(df, a, b).value
-
-
 _SUMMARIES = {
     "alpha": _alpha_result,
     "fleiss_kappa": lambda df: _share_result(df, "fleiss_kappa"),
     "gwet_ac1": lambda df, labels=None: _share_result(df, "gwet_ac1", labels),
     "percent_agreement": lambda df: _share_result(df, "percent_agreement"),
-    "cohen_kappa": _cohen_result,
+    "cohen_kappa": lambda df, a, b: _pairwise()._cohen_result(df, a, b),
 }
 
 
@@ -461,10 +397,19 @@ def agreement_summary(df: pd.DataFrame, measure: str = "alpha", *args, **kwargs)
     return summarise(df, *args, **kwargs)
 
 
+def _pairwise():
+    from annotate import agreement_pairwise
+
+    return agreement_pairwise
+
+
 def __getattr__(name: str):
-    # Lazy re-export: agreement_bootstrap imports this module, so an eager import would be circular.
+    # Lazy re-exports: agreement_bootstrap and agreement_pairwise import this module, so an
+    # eager import would be circular.
     if name in ("bootstrap_alpha", "BootstrapResult"):
         from annotate import agreement_bootstrap
 
         return getattr(agreement_bootstrap, name)
+    if name in ("cohen_kappa", "pairwise_cohen_kappa"):
+        return getattr(_pairwise(), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
