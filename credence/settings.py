@@ -233,7 +233,7 @@ if PRODUCTION:
 # the same count; the limit-th failure locks that pair for the cool-off, and one
 # success clears its count. Locking the pair (not the account alone) means a
 # stranger cannot lock a colleague out by typing wrong passwords for their name.
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
