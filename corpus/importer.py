@@ -336,6 +336,7 @@ def _write(records, mode, progress, report, name):
     sources = _sources_for(records, report)
     keys = [(sources[r.outlet.casefold()].pk, content_hash(r.text)) for r in records]
     existing = _existing(sources, {h for _, h in keys})
+    names = {source.pk: _fold(source.name) for source in sources.values()}
     todo = []
     for record, key in zip(records, keys, strict=True):
         if key in existing:
@@ -370,7 +371,8 @@ def _write(records, mode, progress, report, name):
                 spans.append(found)
             Document.objects.bulk_create(documents)
             rows = [
-                (document.pk, position, start, end, document.text[start:end], kind)
+                (document.pk, position, start, end, document.text[start:end],
+                 _masthead(document.text[start:end], kind, names[document.source_id]))
                 for document, found in zip(documents, spans, strict=True)
                 for position, (start, end, kind) in enumerate(found)
             ]
@@ -385,6 +387,16 @@ def _write(records, mode, progress, report, name):
 
 
 PASSAGE_COLUMNS = ("document_id", "position", "start", "end", "text", "kind")
+
+
+def _fold(text):
+    return " ".join(text.split()).casefold()
+
+
+def _masthead(text, kind, outlet_name):
+    """A line that is just the outlet's own name (a masthead copied with the article) is
+    boilerplate, not a headline for reviewers to label."""
+    return segmentation.BOILERPLATE if _fold(text) == outlet_name else kind
 
 
 def _insert_passages(rows):
