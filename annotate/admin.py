@@ -7,6 +7,9 @@ from annotate.models import (
     BiasMarker,
     Campaign,
     CampaignDocument,
+    Claim,
+    ClaimLink,
+    ClaimSuggestion,
     Label,
     LabelScheme,
     Membership,
@@ -79,6 +82,35 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
     list_display = ["annotation", "changed_by", "changed_at"]
     list_select_related = ["changed_by", "annotation"]
     readonly_fields = ["annotation", "changed_by", "changed_at", "before", "after"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["statement", "campaign", "created_by", "created_at"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "created_by"]
+    search_fields = ["statement"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(admin.ModelAdmin):
+    list_display = ["claim", "passage", "value_text", "attributed_to", "status"]
+    list_filter = ["status", "claim__campaign"]
+    list_select_related = ["claim", "passage"]
+    raw_id_fields = ["claim", "passage", "proposed_by", "decided_by"]
+
+
+@admin.register(ClaimSuggestion)
+class ClaimSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "rank", "passage_a", "passage_b", "score", "status"]
+    list_filter = ["status", "campaign"]
+    list_select_related = ["campaign", "passage_a", "passage_b"]
+    readonly_fields = ["campaign", "passage_a", "passage_b", "score", "similarity", "shared", "rank", "claim",
+                       "decided_by", "decided_at", "created_at"]
 
     def has_add_permission(self, request):
         return False

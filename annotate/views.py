@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from annotate import selectors, services
+from annotate import figure_marks, selectors, services
 from annotate.access import campaign_for, can_annotate, can_curate, can_manage
 from annotate.forms import AnnotationForm, CampaignSettingsForm, MemberForm, SkipForm
 from annotate.models import Annotation, Assignment, Membership
@@ -127,6 +127,8 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
     document = passage.document
     blind = campaign.blind_outlet
     context_passages = selectors.context_passages(passage)
+    # Figures marked on the original text (offsets), each plain segment redacted when blind.
+    figure_marks.attach(context_passages, (lambda t: selectors.redact_outlet(t, document.source, document)) if blind else None)
     title = document.title
     if blind:
         title = selectors.redact_outlet(title, document.source, document)

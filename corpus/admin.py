@@ -8,7 +8,7 @@ from django.urls import path, reverse
 
 from corpus import segmentation
 from corpus.importer import import_upload
-from corpus.models import Document, Passage, Source
+from corpus.models import Document, Figure, Passage, Source
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -114,4 +114,21 @@ class PassageAdmin(admin.ModelAdmin):
     readonly_fields = ["document", "position", "start", "end", "text", "kind"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    """Read-only: figures are rebuilt from the text (manage.py extract_figures)."""
+
+    list_display = ["text", "kind", "value", "currency", "unit", "qualifier", "passage"]
+    list_filter = ["kind", "qualifier"]
+    search_fields = ["text", "unit"]
+    list_select_related = ["passage"]
+    readonly_fields = ["passage", "kind", "value", "currency", "unit", "qualifier", "text", "start", "end"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

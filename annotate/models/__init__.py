@@ -9,6 +9,7 @@ from annotate.models.campaigns import (
     LabelScheme,
     Membership,
 )
+from annotate.models.claims import Claim, ClaimLink, ClaimSuggestion
 from annotate.models.work import (
     Annotation,
     AnnotationRevision,
@@ -28,6 +29,9 @@ __all__ = [
     "Campaign",
     "CampaignDocument",
     "CitedSourceType",
+    "Claim",
+    "ClaimLink",
+    "ClaimSuggestion",
     "Confidence",
     "Label",
     "LabelScheme",
