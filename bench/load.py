@@ -1,0 +1,376 @@
+"""Load test: many reviewers annotating at once against gunicorn and PostgreSQL.
+
+Run: ``.venv/bin/python bench/load.py [--reviewers 50] [--seconds 60] [--workers N]``
+
+1. Drops and recreates its own PostgreSQL database (default
+   ``postgres://postgres@127.0.0.1:5432/credence_load``; ``--database-url`` or
+   CREDENCE_LOAD_DATABASE_URL to change it), migrates it, imports the seed
+   articles and copies them under further outlets (``--copies``, default 60:
+   300 documents, about 14,600 passages), and makes an active campaign with
+   overlap 3 and one reviewer account per simulated reviewer (real password
+   hashing, as in production).
+2. Starts ``gunicorn credence.wsgi`` (``--workers``, default 2 x CPUs + 1, sync
+   workers) on a free 127.0.0.1 port with DEBUG off. Not CREDENCE_ENV=production:
+   that turns on secure cookies and the redirect to HTTPS, which plain HTTP on
+   127.0.0.1 cannot satisfy; everything else that costs time per request
+   (CSP header, CSRF, sessions in the database, login rate limiting) is on.
+3. Every reviewer logs in (timed apart: password hashing), then all start
+   together and for ``--seconds`` each loops: open the passage page, think for
+   a compressed human pause (uniform 0.2-1.0 s, ``--think``), post Save and next
+   (which claims the following passage and redirects to it); one save in ten is
+   followed by going back to an earlier passage and changing its answer. Every
+   request's latency is measured; any status other than the expected one, or no
+   response, is an error.
+4. Stops gunicorn and checks the database against what the reviewers were told
+   was saved: every acknowledged annotation exactly once with the last values
+   posted, no passage with more done places than the overlap, one revision per
+   change.
+
+Prints a summary per request kind and ends with one line
+``RESULT reviewers=... seconds=... rps=... p50_ms=... p95_ms=... errors=... expected=... found=...``.
+Target on 2 cores: no errors, expected == found, p95 < 250 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load_core import Reviewer, Session, children, cpu_seconds, summarise  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/credence_load"
+PASSWORD = "load-test-password-7351"
+OVERLAP = 3
+TARGET_P95_MS = 250
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviewers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--copies", type=int, default=60, help="copies of the 5 seed articles")
+    parser.add_argument("--think", type=float, nargs=2, default=(0.2, 1.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--back", type=float, default=0.1, help="share of saves followed by a revision")
+    parser.add_argument("--login-gap", type=float, default=0.25, help="seconds between two reviewers' logins")
+    parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE after building (fresh statistics)")
+    parser.add_argument("--database-url", default=os.environ.get("CREDENCE_LOAD_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if args.reviewers < 1 or args.seconds <= 0 or args.workers < 1 or args.copies < 1:
+        parser.error("--reviewers, --seconds, --workers and --copies must be positive")
+    return args
+
+
+def recreate_database(url):
+    """Drop and create the database named in `url`, through the server's `postgres` database."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or not name.replace("_", "").isalnum():
+        raise SystemExit(f"refusing database name {name!r}: letters, digits and _ only")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin, name
+
+
+def drop_database(admin, name):
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def configure(url):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "credence.settings"
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "false"
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build(copies, n_reviewers, analyze=True):
+    """Seed articles copied under `copies` outlets, one active campaign; returns (slug, usernames)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+
+    from annotate import services
+    from annotate.defaults import default_scheme
+    from annotate.models import Campaign, Membership
+    from corpus.importer import import_path
+    from corpus.models import Document, Passage, Source
+
+    report = import_path(ROOT / "seeds")
+    assert report.ok, report.errors
+    seeds = list(Document.objects.select_related("source").order_by("source__name"))
+    with transaction.atomic():
+        for k in range(1, copies):
+            outlet = Source.objects.create(name=f"Copy {k:03d}", slug=f"copy-{k:03d}")
+            for seed in seeds:
+                doc = Document.objects.create(
+                    source=outlet, title=seed.title, text=seed.text, byline=seed.byline,
+                    published=seed.published, segmentation=seed.segmentation,
+                )
+                Passage.objects.bulk_create(
+                    Passage(document=doc, position=p.position, start=p.start, end=p.end, text=p.text, kind=p.kind)
+                    for p in seed.passages.all()
+                )
+        campaign = Campaign.objects.create(
+            name="Load test", slug="load", scheme=default_scheme(), overlap=OVERLAP,
+            guidelines="Label each passage.",
+        )
+        services.add_documents(campaign, Document.objects.order_by("source__name", "pk"))
+        password = make_password(PASSWORD)  # the production hasher: logins cost what they cost
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(username=f"load{i:03d}", password=password) for i in range(n_reviewers)
+        )
+        Membership.objects.bulk_create(Membership(campaign=campaign, user=u, role="reviewer") for u in users)
+        services.activate_campaign(campaign)
+    # Fresh tables have no planner statistics until autovacuum gets round to them
+    # (a minute or more); a database in service has them. Without them the queue's
+    # "first open place" query sorts every open place (91 ms at 3,600 places).
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return campaign.slug, [u.username for u in users]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url, workers, port, log_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "CREDENCE_ENV": "development",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "credence.wsgi",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
+    ]
+    log = open(log_path, "w")  # noqa: SIM115 - closed in stop_gunicorn
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
+    probe = Session("127.0.0.1", port, timeout=5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}")
+        try:
+            if probe.request("GET", "/login/")[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(process)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_gunicorn(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.log.close()
+
+
+def simulate(args, slug, usernames, port, server, database):
+    reviewers = [
+        Reviewer("127.0.0.1", port, slug, name, PASSWORD, seed=i, think=tuple(args.think), back=args.back)
+        for i, name in enumerate(usernames)
+    ]
+    barrier = threading.Barrier(len(reviewers) + 1)
+    window = {}
+
+    def body(reviewer, delay):
+        time.sleep(delay)  # reviewers arrive one after another, not all in the same instant
+        try:
+            reviewer.login()
+        except Exception as exc:  # noqa: BLE001 - counted as an error below
+            reviewer.log.failures.append(("login", repr(exc)))
+        barrier.wait()
+        if not any(kind == "login" for kind, _ in reviewer.log.failures):
+            reviewer.run(window["deadline"])
+
+    threads = [
+        threading.Thread(target=body, args=(r, i * args.login_gap), daemon=True) for i, r in enumerate(reviewers)
+    ]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    # Everybody logs in first; the clock starts when the last login is done.
+    while barrier.n_waiting < len(reviewers):
+        time.sleep(0.05)
+    login_seconds = time.perf_counter() - t0
+    window["deadline"] = time.monotonic() + args.seconds
+    before = server_cpu(server, database)
+    start = time.perf_counter()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    after = server_cpu(server, database)
+    cpu = {k: sum(v - before[k].get(pid, 0) for pid, v in after[k].items()) for k in after}
+    return [r.log for r in reviewers], elapsed, login_seconds, cpu
+
+
+def server_cpu(server, database):
+    """CPU seconds so far of gunicorn (master and workers) and of PostgreSQL backends on our database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {
+        "gunicorn": cpu_seconds([server.pid, *children(server.pid)]),
+        "postgres": cpu_seconds(backends),
+    }
+
+
+def verify(slug, logs):
+    """Compare what reviewers were told was saved with the database."""
+    from django.db.models import Count
+
+    from annotate.models import Annotation, AnnotationRevision, Assignment
+
+    expected, uncertain, revisions = {}, set(), 0
+    for log in logs:
+        uncertain |= log.uncertain
+        for assignment_id, answers in log.posted.items():
+            stored = [{**a, "markers": sorted(set(a["markers"]))} for a in answers]
+            expected[assignment_id] = stored[-1]
+            revisions += sum(1 for i, a in enumerate(stored) if i == 0 or a != stored[i - 1])
+    annotations = Annotation.objects.filter(assignment__campaign__slug=slug)
+    found = {a.assignment_id: a.snapshot() for a in annotations}
+    places = Assignment.objects.filter(campaign__slug=slug, status="done")
+    crowded = places.values("passage").annotate(n=Count("id")).filter(n__gt=OVERLAP).count()
+    doubled = places.values("passage", "reviewer").annotate(n=Count("id")).filter(n__gt=1).count()
+    return {
+        "expected": len(expected),
+        "found": sum(1 for k in expected if k in found),
+        "lost": sorted(k for k in expected if k not in found and k not in uncertain),
+        "wrong": sorted(k for k in expected if k in found and found[k] != expected[k] and k not in uncertain),
+        "unexpected": sorted(k for k in found if k not in expected and k not in uncertain),
+        "annotations": len(found),
+        "uncertain": len(uncertain),
+        "crowded_passages": crowded,
+        "doubled_places": doubled,
+        "revisions_expected": revisions,
+        "revisions_found": AnnotationRevision.objects.filter(annotation__assignment__campaign__slug=slug).count(),
+    }
+
+
+def main():
+    args = parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs before the run")
+    admin, name = recreate_database(args.database_url)
+    tmp = Path(tempfile.mkdtemp(prefix="credence-load-"))
+    try:
+        configure(args.database_url)
+        t = time.perf_counter()
+        slug, usernames = build(args.copies, args.reviewers, analyze=not args.no_analyze)
+        from django.db import connection
+
+        from annotate.models import Assignment
+
+        places = Assignment.objects.filter(campaign__slug=slug).count()
+        connection.close()
+        print(f"built database {name}: {args.copies * 5} documents, {places:,} reviewer places, "
+              f"{args.reviewers} reviewers ({time.perf_counter() - t:.1f} s)")
+        port = free_port()
+        server = start_gunicorn(args.database_url, args.workers, port, tmp / "gunicorn.log")
+        try:
+            logs, elapsed, login_seconds, cpu = simulate(args, slug, usernames, port, server, name)
+        finally:
+            stop_gunicorn(server)
+        load = os.getloadavg()
+        server_log = (tmp / "gunicorn.log").read_text()
+        checked = verify(slug, logs)
+        connection.close()
+    finally:
+        if not args.keep:
+            drop_database(admin, name)
+        for path in tmp.iterdir():
+            path.unlink()
+        tmp.rmdir()
+    report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu)
+
+
+def report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu):
+    stats = summarise(logs, elapsed)
+    n = max(stats["requests"], 1)
+    print(f"gunicorn: {args.workers} sync workers; {args.reviewers} reviewers logged in within "
+          f"{login_seconds:.1f} s (login median {stats['login_p50_ms']:.0f} ms, max {stats['login_max_ms']:.0f} ms)")
+    print(f"{stats['requests']} requests in {elapsed:.1f} s: {stats['rps']:.1f} requests/s, "
+          f"median {stats['p50_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms, max {stats['max_ms']:.1f} ms, "
+          f"{stats['errors']} errors")
+    for kind, (count, p50, p95, worst) in stats["kinds"].items():
+        print(f"  {kind:<5} x{count:<6} median {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms")
+    print(f"server CPU during the window: gunicorn {cpu['gunicorn']:.1f} s ({1000 * cpu['gunicorn'] / n:.1f} ms "
+          f"per request), PostgreSQL backends {cpu['postgres']:.1f} s ({1000 * cpu['postgres'] / n:.1f} ms per "
+          f"request), of {elapsed * (os.cpu_count() or 1):.0f} CPU-seconds the machine had")
+    failures = [f for log in logs for f in log.failures]
+    for kind, what in failures[:10]:
+        print(f"  error ({kind}): {what}")
+    tracebacks = server_log.count("Traceback")
+    if tracebacks:
+        print(f"  gunicorn log: {tracebacks} traceback(s); last lines:\n{server_log[-2000:]}")
+    print(f"saves acknowledged: {checked['expected']} assignments; found in the database: {checked['found']} "
+          f"({checked['annotations']} annotations in all; lost {len(checked['lost'])}, wrong values "
+          f"{len(checked['wrong'])}, unexpected {len(checked['unexpected'])}, uncertain {checked['uncertain']})")
+    print(f"passages over the overlap: {checked['crowded_passages']}; reviewers twice on one passage: "
+          f"{checked['doubled_places']}; revisions expected {checked['revisions_expected']}, "
+          f"found {checked['revisions_found']}")
+    dry = sum(1 for log in logs if log.ran_dry)
+    if dry:
+        print(f"  {dry} reviewer(s) ran out of passages (raise --copies)")
+    intact = (
+        not checked["lost"] and not checked["wrong"] and not checked["unexpected"]
+        and not checked["crowded_passages"] and not checked["doubled_places"]
+        and checked["revisions_expected"] == checked["revisions_found"]
+    )
+    met = stats["errors"] == 0 and intact and stats["p95_ms"] < TARGET_P95_MS
+    print(f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min) at the end of the run")
+    print(f"target (no errors, nothing lost or duplicated, p95 < {TARGET_P95_MS} ms): {'met' if met else 'MISSED'}")
+    print(
+        f"RESULT reviewers={args.reviewers} seconds={args.seconds:g} rps={stats['rps']:.1f} "
+        f"p50_ms={stats['p50_ms']:.1f} p95_ms={stats['p95_ms']:.1f} errors={stats['errors']} "
+        f"expected={checked['expected']} found={checked['found']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
