@@ -41,12 +41,15 @@ from annotate.models import (
     BiasMarker,
     Campaign,
     CampaignDocument,
+    Claim,
+    ClaimLink,
+    ClaimSuggestion,
     Label,
     LabelScheme,
     Membership,
     Skip,
 )
-from corpus.models import Document, Passage, Source
+from corpus.models import Document, Figure, Passage, Source
 
 FORMAT = "credence-campaign-backup"
 VERSION = 1
@@ -65,7 +68,10 @@ class Section:
     and must then equal the file's row, else restore is refused. unique: other
     unique fields that must not belong to a different row. parent: for rows
     reused as a set (a document's passages, a scheme's labels): the reused
-    parent must have exactly the file's children.
+    parent must have exactly the file's children. derived: rows computed from
+    their parent (a passage's figures): under a reused parent the database's
+    own rows are kept, whatever the file says. normalise: called on each row's
+    values once its references are translated into this database's ids.
     """
 
     name: str
@@ -76,6 +82,8 @@ class Section:
     unique: tuple = ()
     parent: str = ""
     only: tuple = ()  # the fields kept; empty: every concrete field
+    derived: bool = False
+    normalise: object = None
 
     def fields(self):
         return [
@@ -91,6 +99,9 @@ def _document_ids(c):
         Q(pk__in=Assignment.objects.filter(campaign=c).values("passage_id"))
         | Q(pk__in=Skip.objects.filter(campaign=c).values("passage_id"))
         | Q(pk__in=Adjudication.objects.filter(campaign=c).values("passage_id"))
+        | Q(pk__in=ClaimLink.objects.filter(claim__campaign=c).values("passage_id"))
+        | Q(pk__in=ClaimSuggestion.objects.filter(campaign=c).values("passage_a_id"))
+        | Q(pk__in=ClaimSuggestion.objects.filter(campaign=c).values("passage_b_id"))
     )
     return Document.objects.filter(
         Q(pk__in=CampaignDocument.objects.filter(campaign=c).values("document_id"))
@@ -106,7 +117,17 @@ def _user_ids(c):
         | Q(pk__in=AnnotationRevision.objects.filter(annotation__assignment__campaign=c).values("changed_by_id"))
         | Q(pk__in=Adjudication.objects.filter(campaign=c).values("decided_by_id"))
         | Q(pk__in=AdjudicationRevision.objects.filter(adjudication__campaign=c).values("changed_by_id"))
+        | Q(pk__in=Claim.objects.filter(campaign=c).values("created_by_id"))
+        | Q(pk__in=ClaimLink.objects.filter(claim__campaign=c).values("proposed_by_id"))
+        | Q(pk__in=ClaimLink.objects.filter(claim__campaign=c).values("decided_by_id"))
+        | Q(pk__in=ClaimSuggestion.objects.filter(campaign=c).values("decided_by_id"))
     )
+
+
+def _ordered_pair(values):
+    """A suggestion stores its pair lowest passage id first; new ids may have swapped them."""
+    if values["passage_a_id"] > values["passage_b_id"]:
+        values["passage_a_id"], values["passage_b_id"] = values["passage_b_id"], values["passage_a_id"]
 
 
 def all_sections():
@@ -119,6 +140,8 @@ def all_sections():
                 key=("content_hash", "source"), reuse=True),
         Section("passages", Passage, lambda c: Passage.objects.filter(document_id__in=_document_ids(c)),
                 key=("document", "position"), reuse=True, parent="document"),
+        Section("figures", Figure, lambda c: Figure.objects.filter(passage__document_id__in=_document_ids(c)),
+                key=("passage", "start"), reuse=True, parent="passage", derived=True),
         Section("schemes", LabelScheme, lambda c: LabelScheme.objects.filter(pk=c.scheme_id),
                 key=("slug",), reuse=True, unique=("name",)),
         Section("labels", Label, lambda c: Label.objects.filter(scheme_id=c.scheme_id),
@@ -136,6 +159,10 @@ def all_sections():
         Section("adjudications", Adjudication, lambda c: Adjudication.objects.filter(campaign=c)),
         Section("adjudication_revisions", AdjudicationRevision,
                 lambda c: AdjudicationRevision.objects.filter(adjudication__campaign=c)),
+        Section("claims", Claim, lambda c: Claim.objects.filter(campaign=c)),
+        Section("claim_links", ClaimLink, lambda c: ClaimLink.objects.filter(claim__campaign=c)),
+        Section("claim_suggestions", ClaimSuggestion, lambda c: ClaimSuggestion.objects.filter(campaign=c),
+                normalise=_ordered_pair),
     ]
 
 

@@ -196,7 +196,7 @@ class _Restorer:
     def finish(self, number, counts):
         self._flush()
         for table in self.tables.values():
-            if table.parent is not None:
+            if table.parent is not None and not table.section.derived:
                 self._check_children(table)
         read = {k: v for k, v in self.read.items() if v}
         if not isinstance(counts, dict) or {k: v for k, v in counts.items() if v} != read:
@@ -230,11 +230,17 @@ class _Restorer:
         s = table.section
         rows = [self._values(table, number, row) for number, row in self.batch]
         self.batch = []
+        if s.normalise is not None:
+            for _, _, values in rows:
+                s.normalise(values)
         existing = self._existing(table, [values for _, _, values in rows])
         create = []
         for number, old_id, values in rows:
             found = existing.get(tuple(values[k] for k in table.key))
             parent_id = values[table.parent.attname] if table.parent is not None else None
+            if s.derived and parent_id in self.reused_ids[table.parent_section]:
+                self.report.reused[s.name] += 1  # the database's own, computed from the same text
+                continue
             if found is None and parent_id in self.reused_ids[table.parent_section]:
                 raise BackupError(f"line {number}: its {s.parent} is already in this database without this row")
             self._check_unique(table, number, values, found)

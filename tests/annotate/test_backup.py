@@ -9,6 +9,7 @@ each table's rows must come back in the same order.
 import datetime as dt
 import gzip
 import json
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -28,18 +29,21 @@ from annotate.models import (
     BiasMarker,
     Campaign,
     CampaignDocument,
+    Claim,
+    ClaimLink,
+    ClaimSuggestion,
     Label,
     LabelScheme,
     Membership,
     Skip,
 )
-from corpus.models import Document, Passage, Source
+from corpus.models import Document, Figure, Passage, Source
 
 User = get_user_model()
 # Dependency order: every table after the ones it refers to.
-MODELS = [User, Source, Document, Passage, LabelScheme, Label, BiasMarker, Campaign, Membership,
+MODELS = [User, Source, Document, Passage, Figure, LabelScheme, Label, BiasMarker, Campaign, Membership,
           CampaignDocument, Assignment, Skip, Annotation, AnnotationRevision, Adjudication,
-          AdjudicationRevision]
+          AdjudicationRevision, Claim, ClaimLink, ClaimSuggestion]
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "date_joined")
 NATURAL = {
     User: lambda r: r["username"],
@@ -51,6 +55,7 @@ NATURAL = {
     Assignment: lambda r: (r["campaign"], r["passage"], r["slot"]),
     Annotation: lambda r: r["assignment"],
     Adjudication: lambda r: (r["campaign"], r["passage"]),
+    Claim: lambda r: (r["campaign"], r["statement"]),
 }
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +99,9 @@ def wipe(keep=()):
 
 def remove_campaign(campaign):
     """Delete one campaign and its work, keeping corpus, scheme and users."""
+    ClaimSuggestion.objects.filter(campaign=campaign).delete()
+    ClaimLink.objects.filter(claim__campaign=campaign).delete()
+    Claim.objects.filter(campaign=campaign).delete()
     AdjudicationRevision.objects.filter(adjudication__campaign=campaign).delete()
     Adjudication.objects.filter(campaign=campaign).delete()
     AnnotationRevision.objects.filter(annotation__assignment__campaign=campaign).delete()
@@ -149,7 +157,29 @@ def worked(campaign, users):
     second = Assignment.objects.filter(campaign=campaign, status="done").exclude(passage=first.passage).first()
     Adjudication.objects.create(campaign=campaign, passage=second.passage, label="sourced_fact",
                                 rationale="Unanimous.", method=Adjudication.Method.MAJORITY, decided_by=carol)
+    claim = Claim.objects.create(
+        campaign=campaign, statement="Aircraft left behind", kind="count", unit="aircraft",
+        primary_value=Decimal("78"), primary_qualifier="exactly", primary_source="DoD report, 2022", created_by=carol,
+    )
+    figure = Figure.objects.filter(passage__document__campaigndocument__campaign=campaign).order_by("pk").first()
+    ClaimLink.objects.create(
+        claim=claim, passage=figure.passage, value=Decimal("78.5"), qualifier="about", unit="aircraft",
+        value_text=figure.text, attributed=True, attributed_to="the Pentagon", cited_type="official_body",
+        status=ClaimLink.Status.ACCEPTED, proposed_by=alice, decided_by=carol, decided_at=when,
+    )
+    ClaimLink.objects.create(claim=claim, passage=second.passage, proposed_by=bob)
+    a, b = pair_across_outlets(campaign)
+    ClaimSuggestion.objects.create(
+        campaign=campaign, passage_a=a, passage_b=b, score=0.8125, similarity=0.5, shared="count aircraft",
+        rank=1, status=ClaimSuggestion.Status.REJECTED, decided_by=staff, decided_at=when,
+    )
     return campaign
+
+
+def pair_across_outlets(campaign):
+    """A passage of the campaign's first document (by id) and one of its last, lowest id first."""
+    docs = list(campaign.documents.order_by("pk"))
+    return docs[0].passages.order_by("pk").first(), docs[-1].passages.order_by("pk").first()
 
 
 def test_round_trip_into_an_emptied_database_restores_every_field_of_every_row(worked, users, tmp_path):
@@ -160,6 +190,8 @@ def test_round_trip_into_an_emptied_database_restores_every_field_of_every_row(w
     path = tmp_path / "campaign.jsonl.gz"
     counts = backup_campaign(worked, path)
     assert counts["annotations"] == 8 and counts["adjudications"] == 2 and counts["users"] == 6
+    assert counts["claims"] == 1 and counts["claim_links"] == 2 and counts["claim_suggestions"] == 1
+    assert counts["figures"] == len(before["Figure"]) > 0
     wipe()
     assert sum(row_counts().values()) == 0
 
@@ -188,6 +220,27 @@ def test_round_trip_reuses_the_corpus_scheme_and_users_already_in_the_database(w
     assert report.reused["documents"] == 5 and report.reused["schemes"] == 1 and report.reused["users"] == 6
     assert not report.created["documents"] and not report.created["passages"] and not report.users_created
     assert report.created["annotations"] == 8
+
+
+def test_a_suggested_pair_keeps_its_lower_id_first_when_restored_ids_swap_the_order(worked, tmp_path):
+    """The first document comes back with new (higher) ids, the last is reused with its old ones."""
+    a, b = pair_across_outlets(worked)
+    pair = {(p.document.content_hash, p.position) for p in (a, b)}
+    path = tmp_path / "campaign.jsonl"
+    backup_campaign(worked, path)
+    wipe(keep={Source, Document, Passage, Figure, User})
+    Figure.objects.exclude(passage__document_id=b.document_id).delete()
+    Passage.objects.exclude(document_id=b.document_id).delete()
+    Document.objects.exclude(pk=b.document_id).delete()
+    Source.objects.exclude(documents__pk=b.document_id).delete()
+
+    report = restore_campaign(path)
+
+    assert report.reused["documents"] == 1 and report.created["documents"] == 4
+    suggestion = ClaimSuggestion.objects.get()
+    assert suggestion.passage_a_id < suggestion.passage_b_id
+    assert suggestion.passage_a_id == b.pk  # the pair swapped places
+    assert {(p.document.content_hash, p.position) for p in (suggestion.passage_a, suggestion.passage_b)} == pair
 
 
 def test_restoring_a_campaign_that_exists_is_refused_and_writes_nothing(worked, tmp_path):
@@ -250,7 +303,7 @@ def set_version(items):
 
 
 def unknown_section(items):
-    items[0]["sections"].append("claims")
+    items[0]["sections"].append("polls")
 
 
 def dangling_reference(items):
@@ -300,7 +353,7 @@ def out_of_order(items):
 
 @pytest.mark.parametrize("edit, message", [
     (set_version, "backup format version 2; this Credence reads version 1"),
-    (unknown_section, "unknown section.*claims.*newer Credence"),
+    (unknown_section, "unknown section.*polls.*newer Credence"),
     (dangling_reference, r"line \d+: passages document refers to documents 1000000000, which is not in the file"),
     (bad_choice, "assignments status: 'lost' is not one of the allowed values"),
     (bad_datetime, "annotations created_at: .*yesterday"),
