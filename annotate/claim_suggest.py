@@ -4,7 +4,8 @@ Pure: no Django. Takes long frames and returns a ranked frame of pairs.
 
 Only passages that state a figure are considered. Each is a TF-IDF vector of its
 words (scikit-learn: sublinear term frequency, English stop words removed, words in
-more than MAX_DF of the passages dropped as uninformative; rows L2-normalised, so a
+more than MAX_DF of the passages, and more than MAX_DF_FLOOR of them, dropped as
+uninformative; rows L2-normalised, so a
 dot product is the cosine similarity, Salton & Buckley 1988). For every passage the
 TOP_K most similar passages of *other* outlets are kept (sparse products in row
 chunks, so memory stays bounded whatever the corpus size), and each pair is scored
@@ -25,7 +26,12 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 TOP_K = 10
-MAX_DF = 0.3
+# A word in more than MAX_DF of the passages (and in more than MAX_DF_FLOOR of them)
+# says little about which claim a passage makes ("weapons" in a campaign about weapons),
+# and keeping it makes every passage a neighbour of every other: the similarity
+# products grow with the square of the corpus.
+MAX_DF = 0.02
+MAX_DF_FLOOR = 200
 MIN_SIMILARITY = 0.05
 FIGURE_WEIGHT = 0.4
 CHUNK_ROWS = 2000
@@ -106,8 +112,7 @@ def _tfidf(texts, max_df):
     n = len(texts)
     vectorizer = TfidfVectorizer(
         stop_words="english", sublinear_tf=True, dtype=np.float32,
-        # With few passages every word is in a large share of them; keep them all.
-        max_df=max_df if n >= 50 else 1.0,
+        max_df=min(1.0, max(max_df, MAX_DF_FLOOR / max(n, 1))),
     )
     try:
         return vectorizer.fit_transform(texts)

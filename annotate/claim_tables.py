@@ -45,9 +45,9 @@ class OutletLinkTable(tables.Table):
     outlet = tables.Column()
     text = tables.Column(verbose_name="Passage")
     value_text = tables.Column(verbose_name="Value")
-    qualifier = tables.Column()
-    attributed_to = tables.Column(verbose_name="Cited source")
-    cited_type = tables.Column(verbose_name="Source type")
+    qualifier = tables.Column(empty_values=())
+    attributed_to = tables.Column(verbose_name="Cited source", empty_values=())
+    cited_type = tables.Column(verbose_name="Source type", empty_values=())
     flags = tables.Column(verbose_name="Flags", orderable=False, empty_values=())
     edit = tables.Column(verbose_name="", orderable=False, empty_values=())
 

@@ -92,7 +92,8 @@ class DocumentAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not request.user.has_perm("corpus.change_document"):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        # Bound on every POST, even an empty one, so that a submit without a file says so.
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
