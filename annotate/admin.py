@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 
 from annotate import services
 from annotate.models import (
+    Adjudication,
+    AdjudicationRevision,
     Annotation,
     AnnotationRevision,
     BiasMarker,
@@ -111,6 +113,30 @@ class ClaimSuggestionAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "passage_a", "passage_b"]
     readonly_fields = ["campaign", "passage_a", "passage_b", "score", "similarity", "shared", "rank", "claim",
                        "decided_by", "decided_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Adjudication)
+class AdjudicationAdmin(admin.ModelAdmin):
+    """Read-only: decisions are made on the adjudication pages, which keep their history."""
+
+    list_display = ["passage", "campaign", "label", "method", "decided_by", "decided_at"]
+    list_filter = ["campaign", "label", "method"]
+    list_select_related = ["passage", "campaign", "decided_by"]
+    readonly_fields = ["campaign", "passage", "label", "cited_source", "cited_type", "markers", "rationale",
+                       "method", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AdjudicationRevision)
+class AdjudicationRevisionAdmin(admin.ModelAdmin):
+    list_display = ["adjudication", "changed_by", "changed_at"]
+    list_select_related = ["changed_by", "adjudication"]
+    readonly_fields = ["adjudication", "changed_by", "changed_at", "before", "after"]
 
     def has_add_permission(self, request):
         return False
