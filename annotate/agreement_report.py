@@ -318,3 +318,41 @@ def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, 
         "pairs": kappas,
         "coincidences": coincidences.rename_axis("label").reset_index(),
     }
+
+
+def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: int | None = 0) -> pd.DataFrame:
+    """Nominal alpha per value of ``by`` (e.g. outlet) with a document-resampled 95% interval.
+
+    alpha is grouped_agreement's; the interval is document_bootstrap on the group's rows
+    (``df`` needs a ``document`` column), the same seed for every group so a page reload
+    gives the same figures. A group with fewer than two documents holding a paired passage
+    has no interval: resampling one document always gives it back.
+    """
+    columns = [by, "alpha", "alpha_low", "alpha_high", "alpha_note"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    c = core._prepare(df)
+    alphas = grouped_agreement(df, by, c)
+    out = pd.DataFrame({by: alphas["group"], "alpha": alphas["alpha"], "alpha_low": math.nan,
+                        "alpha_high": math.nan, "alpha_note": alphas["alpha_note"]})
+    # Documents holding a paired passage, per group, from the one cleaned coding.
+    row_group, groups = pd.factorize(df[by], sort=True)
+    row_document, documents = pd.factorize(df["document"])
+    item_group = np.full(c.n_items, -1)
+    item_group[c.item[::-1]] = row_group[c.rows][::-1]  # the first row of each item wins
+    item_document = np.zeros(c.n_items, dtype=np.int64)
+    item_document[c.item] = row_document[c.rows]
+    paired = (np.bincount(c.item, minlength=c.n_items) >= 2) & (item_group >= 0)
+    cells = np.unique(item_group[paired] * max(len(documents), 1) + item_document[paired])
+    spread = np.bincount(cells // max(len(documents), 1), minlength=len(groups))
+    order = np.argsort(row_group, kind="stable")
+    bounds = np.searchsorted(row_group[order], np.arange(len(groups) + 1))
+    for g in range(len(groups)):
+        if math.isnan(out.at[g, "alpha"]):
+            continue
+        if spread[g] < 2:
+            out.at[g, "alpha_note"] = "no interval: fewer than two documents with a paired passage"
+        elif n_boot:
+            rows = df.iloc[order[bounds[g]:bounds[g + 1]]]
+            out.at[g, "alpha_low"], out.at[g, "alpha_high"] = document_bootstrap(rows, n_boot, seed)
+    return out

@@ -6,10 +6,12 @@ instances (or dicts) would cost more than all of the maths downstream.
 """
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+from django.db.models import CharField, FloatField, Func, Value
 
 from annotate.models import Annotation, CitedSourceType
 
@@ -30,7 +32,7 @@ ANNOTATION_COLUMNS = {
     "document": "assignment__passage__document_id",
     "outlet_id": "assignment__passage__document__source_id",
 }
-INTEGER_COLUMNS = {"annotation", "item", "annotator_id", "document", "outlet_id"}
+INTEGER_COLUMNS = {"annotation", "item", "annotator_id", "document", "outlet_id", "sequence", "decided_by"}
 FRAME_COLUMNS = ["annotation", "item", "annotator_id", "annotator", "label", "cited_type", "markers",
                  "confidence", "document", "outlet"]
 
@@ -149,17 +151,130 @@ def dimension_labels(scheme_labels, dims):
 
 
 def agreement_tables(campaign, n_boot=1000, seed=0):
-    """The agreement dashboard's tables for a campaign (see annotate.agreement_report)."""
+    """The agreement dashboard's tables for a campaign (see annotate.agreement_report).
+
+    The reviewers table also gets agreement_with_final: the share of a reviewer's
+    annotations on resolved passages that equal the final label (annotate.reliability).
+    """
     from annotate.agreement_report import campaign_agreement
-    from corpus.models import Document
+    from annotate.reliability import final_labels
 
     frame = annotation_frame(campaign)
-    scheme = campaign.scheme
-    dims = dimension_frames(frame, list(scheme.markers.all()))
-    labels = dimension_labels(scheme.labels.values_list("value", flat=True), dims)
+    scheme_labels, markers = scheme_parts(campaign.scheme)
+    dims = dimension_frames(frame, markers)
+    labels = dimension_labels(scheme_labels, dims)
     tables = campaign_agreement(dims, labels, n_boot, seed)
-    # Titles of the campaign's documents: one query, however many documents it has (a list
-    # of ids could exceed SQLite's limit on query parameters).
-    titles = dict(Document.objects.filter(campaigndocument__campaign=campaign).values_list("pk", "title"))
-    tables["documents"].insert(1, "title", tables["documents"]["document"].map(titles))
+    tables["documents"].insert(1, "title", tables["documents"]["document"].map(document_titles(campaign)))
+    finals = final_labels(frame, adjudication_frame(campaign), campaign.overlap, campaign.auto_accept_unanimous)
+    reviewers = tables["reviewers"]
+    reviewers["agreement_with_final"] = reviewers["annotator"].map(
+        agreement_with_final(frame, finals)
+    ).astype(float)
     return tables
+
+
+def agreement_with_final(frame, finals):
+    """{reviewer: share of their annotations on resolved passages equal to the final label}."""
+    from annotate.reliability import reviewer_report
+
+    report = reviewer_report(frame[["item", "annotator", "label"]], finals)
+    return dict(zip(report["reviewer"], report["agreement_with_final"], strict=True))
+
+
+def document_titles(campaign):
+    """{document id: title} of the campaign's documents: one query, however many documents it
+    has (a list of ids could exceed SQLite's limit on query parameters)."""
+    from corpus.models import Document
+
+    return dict(Document.objects.filter(campaigndocument__campaign=campaign).values_list("pk", "title"))
+
+
+def scheme_parts(scheme, names=False):
+    """The scheme's passage-type values and its bias markers (value, name), in the admin's
+    order, from one query (a UNION of the two tables) instead of two; with ``names`` also
+    {passage-type value: display name}."""
+    from annotate.models import BiasMarker, Label
+
+    def part(model, kind):
+        return model.objects.filter(scheme=scheme).order_by().values_list(
+            Value(kind, output_field=CharField()), "value", "name", "position", "id"
+        )
+
+    rows = sorted(part(Label, "label").union(part(BiasMarker, "marker"), all=True), key=lambda r: (r[3], r[4]))
+    labels = [value for kind, value, *_ in rows if kind == "label"]
+    markers = [SimpleNamespace(value=value, name=name) for kind, value, name, *_ in rows if kind == "marker"]
+    if names:
+        return labels, markers, {value: name for kind, value, name, *_ in rows if kind == "label"}
+    return labels, markers
+
+
+# ------------------------------------------------------------------------------ reports
+
+
+class SecondsBetween(Func):
+    """end - start in seconds, as a float, on SQLite and PostgreSQL (NULL if either is NULL).
+
+    SQLite keeps datetimes as UTC text and julianday() parses them to the millisecond."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="((julianday(%(expressions)s)) * 86400.0)", arg_joiner=") - julianday(", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))::float8",
+                           arg_joiner=" - ", **extra)
+
+
+def passage_frame(campaign):
+    """item, document, outlet, sequence for every passage with reviewer places in the campaign
+    (the passages reports count, whether or not anyone labelled them), in reading order."""
+    from annotate.models import Assignment
+    from corpus.models import Source
+
+    columns = {"item": "passage_id", "document": "passage__document_id",
+               "outlet_id": "passage__document__source_id", "sequence": "sequence"}
+    data = _fetch(Assignment.objects.filter(campaign=campaign, slot=1).order_by(), columns)
+    order = np.argsort(data["sequence"], kind="stable")
+    outlets = dict(Source.objects.values_list("pk", "name"))
+    return pd.DataFrame({
+        "item": data["item"][order],
+        "document": data["document"][order],
+        "outlet": _categorical(data["outlet_id"][order], outlets.get),
+        "sequence": data["sequence"][order],
+    })
+
+
+def adjudication_frame(campaign):
+    """One row per curator's decision: item, label, cited_type ("none" when no one is cited,
+    as in annotation_frame), cited_source, markers (tuples), decided_by (user id)."""
+    from annotate.models import Adjudication
+
+    columns = {"item": "passage_id", "label": "label", "cited_type": "cited_type", "cited_source": "cited_source",
+               "markers": "markers", "decided_by": "decided_by_id"}
+    data = _fetch(Adjudication.objects.filter(campaign=campaign).order_by(), columns)
+    codes, decoded = _marker_codes(data["markers"])
+    sets = np.empty(len(decoded), dtype=object)
+    sets[:] = decoded
+    cited = np.asarray(data["cited_type"], dtype=object)
+    return pd.DataFrame({
+        "item": data["item"].astype(np.int64),
+        "label": np.asarray(data["label"], dtype=object),
+        "cited_type": np.where(cited == "", NO_SOURCE, cited),
+        "cited_source": np.asarray(data["cited_source"], dtype=object),
+        "markers": sets[codes],
+        "decided_by": data["decided_by"],
+    })
+
+
+def seconds_frame(campaign):
+    """annotation, seconds: how long each annotated place was held before its first save
+    (assignment done_at - claimed_at); NaN when the claim time is unknown (imports)."""
+    columns = {"annotation": "pk", "seconds": "seconds"}
+    queryset = Annotation.objects.filter(assignment__campaign=campaign).order_by().annotate(
+        seconds=SecondsBetween("assignment__done_at", "assignment__claimed_at")
+    )
+    data = _fetch(queryset, columns)
+    return pd.DataFrame({"annotation": data["annotation"], "seconds": pd.to_numeric(data["seconds"]).astype(float)})
