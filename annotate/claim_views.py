@@ -89,7 +89,7 @@ def claim_detail(request, slug, pk):
                                     linked=[r.passage_id for r in accepted])
     form = ClaimForm(initial={
         "statement": claim.statement, "kind": claim.kind, "unit": claim.unit, "currency": claim.currency,
-        "primary_value": claim.primary_value, "primary_qualifier": claim.primary_qualifier,
+        "primary_value": claims_report.plain(claim.primary_value), "primary_qualifier": claim.primary_qualifier,
         "primary_source": claim.primary_source,
     })
     return render(request, "annotate/claim.html", {

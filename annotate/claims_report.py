@@ -5,6 +5,7 @@ the maths (which values diverge, the per-outlet counts) is in annotate.claim_div
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, Q
@@ -125,16 +126,21 @@ CSV_COLUMNS = [
 ]
 
 
+def plain(value):
+    """A Decimal without storage padding or exponent: 4200, not 4200.000000 or 4.2E+3."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
 def csv_rows(campaign):
     """One row per accepted link of every claim (CSV_COLUMNS); claims without links get one
     row with empty link cells, so every claim appears."""
     for claim, rows in campaign_link_rows(campaign):
-        head = [claim.pk, claim.statement, claim.primary_value, claim.primary_qualifier, claim.primary_source]
+        head = [claim.pk, claim.statement, plain(claim.primary_value), claim.primary_qualifier, claim.primary_source]
         if not rows:
             yield head + [None] * (len(CSV_COLUMNS) - len(head))
         for r in rows:
             yield head + [
-                r.outlet, r.document, r.passage_id, r.text, r.value, r.qualifier, r.unit, r.currency,
+                r.outlet, r.document, r.passage_id, r.text, plain(r.value), r.qualifier, r.unit, r.currency,
                 r.value_text, r.attributed, r.attributed_to, r.cited_type,
                 r.diverges_from_others, r.diverges_from_primary,
             ]
