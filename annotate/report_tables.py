@@ -95,11 +95,19 @@ def _report_table(head, rows, labels, names, extra, prefix, with_interval):
     return ReportTable(rows, extra_columns=columns, sequence=[name for name, _ in columns], prefix=prefix)
 
 
+class ConfidenceColumn(tables.Column):
+    """"rating" or "initial reading"; the reason is in the column notes under the table."""
+
+    def render(self, value):
+        return str(value).split(" (")[0]
+
+
 def outlet_table(report, labels, names, extra=()):
     head = [
-        ("outlet", tables.Column()),
-        ("documents", CountColumn()),
-        ("confidence", tables.Column()),
+        ("outlet", tables.Column(verbose_name="outlet")),
+        ("confidence", ConfidenceColumn(verbose_name="confidence")),
+        ("documents", CountColumn(verbose_name="documents")),
+        ("documents_resolved", CountColumn(verbose_name="with final labels")),
     ]
     return _report_table(head, report.to_dict("records"), labels, names, extra, "outlets-", True)
 
@@ -107,8 +115,8 @@ def outlet_table(report, labels, names, extra=()):
 def document_table(report, labels, names):
     head = [
         ("document", tables.Column(verbose_name="#")),
-        ("title", tables.Column()),
-        ("outlet", tables.Column()),
+        ("title", tables.Column(verbose_name="title")),
+        ("outlet", tables.Column(verbose_name="outlet")),
     ]
     return _report_table(head, report.to_dict("records"), labels, names, (), "documents-", False)
 
@@ -148,7 +156,8 @@ def reviewer_table(report):
 
 # ------------------------------------------------------------------------------ chart
 
-CHART_LEFT = 190  # room for the outlet's name
+CHART_LEFT = 230  # room for the outlet's name
+NAME_CHARS = 30  # longer names are shortened in the chart (the bars' tooltips give them whole)
 CHART_WIDTH = 460  # the 0-100% axis
 BAR = 12
 GAP = 4
@@ -184,7 +193,9 @@ def share_chart(report, labels, names):
                 )
             bars.append(bar)
         height = len(labels) * (BAR + GAP)
-        outlets.append({"name": record["outlet"], "y": _n(y + height / 2 + 4), "bars": bars})
+        name = str(record["outlet"])
+        short = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
+        outlets.append({"name": name, "short": short, "y": _n(y + height / 2 + 4), "bars": bars})
         y += height + BLOCK_GAP
     axis = y - BLOCK_GAP + 4
     ticks = [{"x": _n(CHART_LEFT + CHART_WIDTH * t / 4), "label": f"{25 * t}%"} for t in range(5)]

@@ -72,7 +72,7 @@ def label(campaign, reviewer, index, passages):
         kind, cited_type, cited_source, markers = answer
         services.save_annotation(campaign, reviewer, assignment.pk, {
             "label": kind, "cited_type": cited_type, "cited_source": cited_source, "markers": markers,
-            "confidence": "high", "note": f"{reviewer.username} on {name}",
+            "confidence": "high", "note": f"seen {name}",
         }, now=clock + held)
         clock += held + timedelta(minutes=1)
 
