@@ -51,4 +51,5 @@ class BulkAcceptForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is a valid choice here; the service checks it belongs to the campaign.
-        self.fields["passage"].valid_value = lambda value: str(value).isdigit()
+        # Within the id column's range: SQLite cannot even compare a larger integer.
+        self.fields["passage"].valid_value = lambda value: str(value).isdecimal() and int(value) < 2**63
