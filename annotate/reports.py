@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.contrib.auth import get_user_model
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
 from annotate import frames
 from annotate.agreement_report import grouped_agreement, grouped_alpha_interval
+from annotate.models import Assignment
 from annotate.reliability import (
     MIN_DOCUMENTS_FOR_RATING,
     TIME_CAP_SECONDS,
@@ -84,16 +86,13 @@ class ReportData:
     finals: pd.DataFrame  # reliability.final_labels
 
 
-def load(campaign) -> ReportData:
-    """Read the campaign (seven queries) and work out every passage's final label."""
-    annotations = frames.annotation_frame(campaign)
+def load(campaign, seconds: bool = False) -> ReportData:
+    """Read the campaign (seven queries) and work out every passage's final label.
+
+    Annotators are user ids here (names are looked up where a report shows them);
+    ``seconds`` adds how long each place was held before its first save."""
     passages = frames.passage_frame(campaign)
-    known = set(passages["item"].tolist())
-    stray = annotations.loc[~annotations["item"].isin(known), ["item", "document", "outlet"]]
-    if len(stray):  # annotated passages that lost their places still count (robustness)
-        stray = stray.drop_duplicates("item").assign(sequence=np.iinfo(np.int64).max)
-        passages = pd.concat([passages.astype({"outlet": object}), stray.astype({"outlet": object})],
-                             ignore_index=True)
+    annotations, passages = frames.annotation_rows(campaign, passages, seconds)
     adjudications = frames.adjudication_frame(campaign)
     labels, _, names = frames.scheme_parts(campaign.scheme, names=True)
     finals = final_labels(annotations, adjudications, campaign.overlap, campaign.auto_accept_unanimous)
@@ -161,15 +160,16 @@ REVIEWER_COLUMNS = ["reviewer", "annotations", "on_resolved", "agrees_with_final
 
 def reviewer_report_frame(campaign, data: ReportData | None = None, anonymise: bool = False):
     """One row per reviewer (reliability.reviewer_report), by user name or pseudonym."""
-    data = data or load(campaign)
-    columns = ["annotation", "item", "annotator", "annotator_id", "label"]
-    ann = data.annotations[columns].merge(frames.seconds_frame(campaign), on="annotation", how="left")
+    if data is None or "seconds" not in data.annotations:
+        data = load(campaign, seconds=True)
+    ids = np.unique(data.annotations["annotator"].to_numpy())
     if anonymise:
-        ids = ann["annotator_id"].to_numpy()
-        names = {i: pseudonym(i) for i in np.unique(ids)}
-        ann["annotator"] = [names[i] for i in ids]
+        names = {i: pseudonym(i) for i in ids}
     else:
-        ann["annotator"] = ann["annotator"].astype(object)
+        names = dict(get_user_model().objects.filter(pk__in=Assignment.objects.filter(campaign=campaign)
+                                                     .values("reviewer_id")).values_list("pk", "username"))
+    ann = data.annotations[["item", "annotator", "label", "seconds"]].assign(
+        annotator=data.annotations["annotator"].map(names).astype(object))
     return reviewer_report(ann, data.finals)[REVIEWER_COLUMNS]
 
 
