@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 
-from annotate import services
-from annotate.models import Membership
+from annotate import claims, services
+from annotate.models import ClaimSuggestion, Membership
+from corpus.models import Passage
 
 SECRET_NOTE = "bob-only-note-7f3a"
 SECRET_SOURCE = "Bob's private source"
@@ -25,7 +26,19 @@ def world(campaign, other_campaign, users):
         "markers": ["loaded_language"], "confidence": "high", "note": SECRET_NOTE,
     })
     bob_place.refresh_from_db()
+    # Claims: one claim with a link proposed by bob, and one suggested pair of passages.
+    claim = claims.create_claim(campaign, users["carol"], "Weapons worth $7 billion were left behind")
+    claim_link, _ = claims.propose_link(campaign, users["bob"], claim.pk, bob_place.passage_id)
+    body = Passage.objects.exclude(kind=Passage.Kind.BOILERPLATE).exclude(pk=bob_place.passage_id).order_by("pk")
+    documents = campaign.documents.order_by("pk")
+    first, second = sorted(body.filter(document=d).first().pk for d in documents[:2])  # two outlets
+    suggestion = ClaimSuggestion.objects.create(
+        campaign=campaign, passage_a_id=first, passage_b_id=second, score=0.9, similarity=0.8, rank=1,
+    )
     return SimpleNamespace(
+        claim=claim,
+        claim_link=claim_link,
+        suggestion=suggestion,
         campaign=campaign,
         other_campaign=other_campaign,
         users=users,

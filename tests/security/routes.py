@@ -54,14 +54,41 @@ def disputed_passage(world):
     return {"slug": world.campaign.slug, "passage_id": world.alice_place.passage_id}
 
 
+def claim(world):
+    return {"slug": world.campaign.slug, "pk": world.claim.pk}
+
+
+def claim_link(world):
+    return {"slug": world.campaign.slug, "link_id": world.claim_link.pk}
+
+
+def suggestion(world):
+    return {"slug": world.campaign.slug, "suggestion_id": world.suggestion.pk}
+
+
+def export(world):
+    return {"slug": world.campaign.slug, "kind": "annotations.csv"}
+
+
+def another_passage(world):
+    return {"passage": world.suggestion.passage_b_id}
+
+
+def the_claim(world):
+    return {"claim": world.claim.pk}
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
     allow: frozenset
     kwargs: object = slug
-    data: dict = field(default_factory=dict)  # body of the POST (a valid one where it matters)
+    data: object = field(default_factory=dict)  # body of the POST, or a function of the world giving it
     ok: int | None = None  # status for allowed users; default 200 for GET, 302 for POST
     public: bool = False  # anonymous visitors are not sent to the login page
+
+    def body(self, world):
+        return self.data(world) if callable(self.data) else self.data
 
     def status_for_allowed(self):
         if self.ok is not None:
@@ -92,4 +119,25 @@ ROUTES = {
     "annotate:adjudication_decided": Route(GET, CURATORS),
     "annotate:adjudicate": Route(GET_POST, CURATORS, disputed_passage, data={"label": "opinion", "rationale": "Reads as comment."}),
     "annotate:adjudication_bulk": Route(POST, CURATORS),
+    # annotate/urls_claims.py: curators work on claims; a reviewer only proposes, from a place of their own
+    "annotate:claims": Route(GET, CURATORS),
+    "annotate:claims_csv": Route(GET, CURATORS),
+    "annotate:claim_create": Route(POST, CURATORS, data={"statement": "Troops left in August"}),
+    "annotate:claim": Route(GET, CURATORS, claim),
+    "annotate:claim_update": Route(POST, CURATORS, claim, data={"statement": "Weapons were left behind"}),
+    "annotate:claim_delete": Route(POST, CURATORS, claim),
+    "annotate:claim_link": Route(POST, CURATORS, claim, data=another_passage),
+    "annotate:claim_link_edit": Route(POST, CURATORS, claim_link, data={"attributed_to": "The Pentagon"}),
+    "annotate:claim_link_remove": Route(POST, CURATORS, claim_link),
+    "annotate:claim_link_decide": Route(POST, CURATORS, claim_link, data={"decision": "accept"}),
+    "annotate:claim_suggestions": Route(GET, CURATORS),
+    "annotate:claim_suggestions_refresh": Route(POST, CURATORS),
+    "annotate:claim_suggestion_accept": Route(POST, CURATORS, suggestion, data={"statement": "Same figure"}),
+    "annotate:claim_suggestion_reject": Route(POST, CURATORS, suggestion),
+    "annotate:claim_propose": Route(GET_POST, OWN_WORK, own_place, data=the_claim),
+    # annotate/urls_reports.py
+    "annotate:reports": Route(GET, CURATORS),
+    "annotate:report_documents": Route(GET, CURATORS),
+    "annotate:report_reviewers": Route(GET, CURATORS),
+    "annotate:export": Route(GET, CURATORS, export),
 }

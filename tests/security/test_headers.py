@@ -58,10 +58,10 @@ def test_every_page_of_ours_carries_the_policy(client, world):
         if role != ANONYMOUS:
             login(client, world.users[role])
         url = reverse(name, kwargs=route.kwargs(world))
-        response = client.post(url, route.data) if route.method == POST else client.get(url)
+        response = client.post(url, route.body(world)) if route.method == POST else client.get(url)
         assert_protected(response)
         if route.method == GET_POST:
-            assert_protected(client.post(url, route.data))
+            assert_protected(client.post(url, route.body(world)))
 
 
 @pytest.mark.parametrize("path", ["/login/", "/no/such/page/", "/c/no-such-campaign/", "/admin/", "/admin/login/"])

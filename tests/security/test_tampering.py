@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from annotate import services
-from annotate.models import Annotation, AnnotationRevision, Assignment, Membership, Skip
+from annotate import claims, services
+from annotate.models import Annotation, AnnotationRevision, Assignment, ClaimLink, Membership, Skip
 from tests.conftest import login
 from tests.security.conftest import SECRET_NOTE, SECRET_SOURCE, snapshot
 
@@ -146,3 +146,20 @@ def test_a_manager_cannot_remove_a_member_of_another_campaign_through_their_own(
     url = reverse("annotate:remove_member", kwargs={"slug": world.campaign.slug, "member_id": olga.pk})
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(pk=olga.pk).exists()
+
+
+def test_alice_cannot_propose_a_claim_for_bobs_place(alice, world):
+    before = snapshot()
+    url = reverse("annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.bob_place.pk})
+    assert alice.get(url).status_code == 404
+    assert alice.post(url, {"claim": world.claim.pk}).status_code == 404
+    assert snapshot() == before
+
+
+def test_a_claim_of_another_campaign_cannot_be_proposed_through_this_one(alice, world):
+    foreign = claims.create_claim(world.other_campaign, world.users["olga"], "Only in the other campaign")
+    before = snapshot()
+    url = reverse("annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.alice_place.pk})
+    alice.post(url, {"claim": foreign.pk})
+    assert snapshot() == before
+    assert not ClaimLink.objects.filter(claim=foreign).exists()

@@ -45,9 +45,9 @@ def visitor(client, world, role):
     return client
 
 
-def call(client, route, url):
+def call(client, route, url, world):
     if route.method == POST:
-        return client.post(url, route.data)
+        return client.post(url, route.body(world))
     return client.get(url)
 
 
@@ -58,7 +58,7 @@ def test_each_visitor_gets_what_the_access_table_says(client, world, name, role)
     url = reverse(name, kwargs=route.kwargs(world))
     visitor(client, world, role)
     before = snapshot()
-    response = call(client, route, url)
+    response = call(client, route, url, world)
 
     if role == ANONYMOUS and not route.public:
         assert response.status_code == 302, (name, response.status_code)
@@ -79,7 +79,7 @@ def test_a_refused_post_by_a_reviewer_of_another_campaign_writes_nothing_even_wi
     route = ROUTES[name]
     login(client, world.users["olga"])
     before = snapshot()
-    assert client.post(reverse(name, kwargs=route.kwargs(world)), route.data).status_code == 404
+    assert client.post(reverse(name, kwargs=route.kwargs(world)), route.body(world)).status_code == 404
     assert snapshot() == before
 
 
