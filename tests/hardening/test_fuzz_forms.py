@@ -17,104 +17,27 @@ redirect with an error message for the user.
 """
 
 import pytest
-from django.apps import apps
-from django.contrib.messages import constants, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotate import claims, services
 from annotate.models import Assignment, Claim, ClaimLink, ClaimSuggestion, Membership
 from corpus.models import Passage
 from tests.conftest import PASSWORD
-
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    database=None,  # no .hypothesis/ directory in the working tree
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,  # the examples share the campaign on purpose
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
+from tests.hardening.fuzz_support import (
+    ALLOWED,
+    FUZZ,
+    VALUE,
+    client_for,
+    form_data,
+    post_and_check,
+    snapshot,
 )
 
-ALLOWED = {200, 302, 400, 404, 405}
-HOSTILE_CHARS = [
-    "\x00", "\x01", "\x7f", "\x85", "\r", "\n", "\t", "\u2028", "\u200b", "\u202e", "\ufeff",
-    "\u0301", "\U0001f468", "\U000e0041", "<", ">", "&", '"', "'", ";", "=", "%", "\\", "/",
-]
-TEXT = st.text(alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(HOSTILE_CHARS)), max_size=40)
-NUMBERS = ["0", "-1", "1", "2", "3", "32767", "32768", "99999999999999999999", "1e3", "1.5", "NaN", "٣", "²", "0x10"]
-SPECIAL = ["", " ", "\x00", "x" * 301, "y" * 6000, "z" * 200_000, "<script>alert(1)</script>", "None", "null", "[]", "{}"]
-VALUE = st.one_of(TEXT, st.sampled_from(NUMBERS), st.sampled_from(SPECIAL))
-
-# Tables a failed request may still write: sessions (the test client's log-in),
-# django-axes' records of failed logins (rate limiting is their point) and the
-# admin's log. Every other model of the project is compared row by row.
-UNWATCHED = {"sessions", "axes", "admin", "contenttypes"}
-
-
-def snapshot():
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in UNWATCHED:
-            continue
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
-        state[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
-    return state
-
-
-def error_messages(response):
-    return [m.message for m in get_messages(response.wsgi_request) if m.level >= constants.ERROR]
-
-
-def post_and_check(client, url, data, allowed=ALLOWED, shows_error=True, content_type=None):
-    """POST; check the status, and that a request which did not succeed changed nothing
-    (and, with shows_error, that a 200 answer shows an error). With content_type, data
-    is sent as the raw body, byte for byte."""
-    before = snapshot()
-    if content_type is None:
-        response = client.post(url, data)
-    else:
-        response = client.generic("POST", url, data, content_type=content_type)
-    assert response.status_code in allowed, (response.status_code, url)
-    succeeded = response.status_code == 302 and not error_messages(response)
-    event(f"{response.status_code} {'succeeded' if succeeded else 'refused'}")
-    if not succeeded:
-        after = snapshot()
-        changed = [label for label in before if before[label] != after[label]]
-        assert not changed, f"a refused request (status {response.status_code}) changed {changed}"
-        if response.status_code == 200 and shows_error:
-            html = response.content.decode()
-            assert "errorlist" in html or 'role="alert"' in html or "errornote" in html, "no error shown"
-    return response
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@st.composite
-def form_data(draw, fields, choices=None, valid=None):
-    """Some of the form's fields (and maybe unknown ones), each with a random value, a
-    likely choice, or a list of values where one is expected; or, one time in three,
-    every field with a valid value (`valid`, else `choices`), so that some posts succeed."""
-    choices = choices or {}
-    if choices and draw(st.integers(0, 2)) == 0:
-        pool = {**choices, **(valid or {})}
-        return {name: draw(st.sampled_from(pool.get(name, [""]))) for name in fields}
-    data = {}
-    for name in draw(st.lists(st.sampled_from(fields), unique=True, max_size=len(fields))):
-        one = st.one_of(st.sampled_from(choices[name]), VALUE) if name in choices else VALUE
-        data[name] = draw(st.one_of(one, st.lists(one, min_size=2, max_size=4)))
-    if draw(st.integers(0, 4)) == 0:
-        data[draw(TEXT) or "extra"] = draw(VALUE)
-    return data
+FORMS = settings(FUZZ, max_examples=40)
 
 
 @pytest.fixture
@@ -164,7 +87,7 @@ def annotation_choices(scene):
 # The reviewer's forms ----------------------------------------------------------------
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_annotation_form_answers_with_errors_or_saves_never_a_server_error(scene, users, data):
     campaign = scene["campaign"]
@@ -178,7 +101,7 @@ def test_annotation_form_answers_with_errors_or_saves_never_a_server_error(scene
     post_and_check(client_for(users["alice"]), reverse("annotate:passage", args=[campaign.slug, pk]), post)
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_skip_form_answers_with_errors_or_skips_never_a_server_error(scene, users, data):
     campaign = scene["campaign"]
@@ -187,7 +110,7 @@ def test_skip_form_answers_with_errors_or_skips_never_a_server_error(scene, user
     post_and_check(client_for(users["alice"]), reverse("annotate:skip", args=[campaign.slug, pk]), post)
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_next_passage_with_random_posts_never_fails(scene, users, data):
     post = data.draw(form_data(["anything"]), label="post")
@@ -213,7 +136,7 @@ def test_a_get_on_a_post_only_form_is_405_and_changes_nothing(scene, users):
 # The manager's forms ------------------------------------------------------------------
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_campaign_settings_form_answers_400_with_errors_or_saves(scene, users, data):
     campaign = scene["campaign"]
@@ -247,7 +170,7 @@ def test_campaign_settings_refuse_an_overlap_that_would_create_millions_of_place
     assert snapshot() == before
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_member_forms_answer_with_errors_or_change_membership(scene, users, data):
     campaign = scene["campaign"]
@@ -269,7 +192,7 @@ def test_member_forms_answer_with_errors_or_change_membership(scene, users, data
 # The curator's forms -----------------------------------------------------------------
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_adjudication_form_answers_with_errors_or_decides(scene, users, data):
     campaign = scene["campaign"]
@@ -283,7 +206,7 @@ def test_adjudication_form_answers_with_errors_or_decides(scene, users, data):
     )
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_bulk_accept_answers_with_errors_or_accepts(scene, users, data):
     campaign = scene["campaign"]
@@ -295,7 +218,7 @@ def test_bulk_accept_answers_with_errors_or_accepts(scene, users, data):
 # Logging in --------------------------------------------------------------------------
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_login_form_answers_with_errors_or_logs_in(users, data):
     choices = {"username": ["alice", "nobody", "ALICE", "a" * 151], "password": [PASSWORD, "wrong", ""], "next": ["/", "//evil.example/", "javascript:alert(1)"]}
@@ -323,7 +246,7 @@ UPLOADS = [
 ]
 
 
-@FUZZ
+@FORMS
 @given(st.data())
 def test_admin_import_upload_answers_with_errors_or_imports(users, data):
     if data.draw(st.integers(0, 3), label="good") == 0:  # a good file, so some uploads succeed
@@ -348,7 +271,7 @@ def test_admin_import_upload_answers_with_errors_or_imports(users, data):
 # Whatever the body ---------------------------------------------------------------------
 
 
-@FUZZ
+@FORMS
 @given(
     body=st.one_of(st.binary(max_size=300), st.sampled_from([b"--x\r\nContent-Disposition: form-data\r\n\r\n", b"{\"label\": [1, {}]}", b"a=%ZZ&b=%00"])),
     content_type=st.sampled_from([
@@ -405,7 +328,7 @@ def claim_scene(scene, users):
 
 
 @pytest.mark.parametrize("url_name", sorted(CLAIM_FORMS))
-@settings(FUZZ, max_examples=25)
+@settings(FORMS, max_examples=25)
 @given(data=st.data())
 def test_claim_forms_answer_with_errors_or_change_claims(claim_scene, users, url_name, data):
     campaign = claim_scene["campaign"]
