@@ -216,6 +216,7 @@ def test_a_manager_can_turn_auto_accept_off_in_the_settings(client, campaign, us
     assert campaign.auto_accept_unanimous is False
 
 
-def test_the_campaign_page_links_curators_to_the_queue(client, campaign, users):
-    assert url("adjudication", campaign) in login(client, users["carol"]).get(url("campaign", campaign)).content.decode()
-    assert url("adjudication", campaign) not in login(client, users["alice"]).get(url("campaign", campaign)).content.decode()
+@pytest.mark.parametrize("page", ["adjudication", "reports", "claims", "agreement", "annotations"])
+def test_the_campaign_page_links_curators_to_their_pages_and_reviewers_not(client, campaign, users, page):
+    assert url(page, campaign) in login(client, users["carol"]).get(url("campaign", campaign)).content.decode()
+    assert url(page, campaign) not in login(client, users["alice"]).get(url("campaign", campaign)).content.decode()
