@@ -8,7 +8,8 @@ Run: ``.venv/bin/python bench/load.py [--reviewers 50] [--seconds 60] [--workers
    articles and copies them under further outlets (``--copies``, default 60:
    300 documents, about 14,600 passages), and makes an active campaign with
    overlap 3 and one reviewer account per simulated reviewer (real password
-   hashing, as in production).
+   hashing, as in production). ``--sqlite`` runs the same against a throwaway
+   SQLite file instead (WAL; writers take turns).
 2. Starts ``gunicorn credence.wsgi`` (``--workers``, default 2 x CPUs + 1, sync
    workers) on a free 127.0.0.1 port with DEBUG off. Not CREDENCE_ENV=production:
    that turns on secure cookies and the redirect to HTTPS, which plain HTTP on
@@ -69,6 +70,7 @@ def parse_args():
     parser.add_argument("--login-gap", type=float, default=0.25, help="seconds between two reviewers' logins")
     parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE after building (fresh statistics)")
     parser.add_argument("--database-url", default=os.environ.get("CREDENCE_LOAD_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--sqlite", action="store_true", help="a throwaway SQLite file instead of PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     if args.reviewers < 1 or args.seconds <= 0 or args.workers < 1 or args.copies < 1:
@@ -98,9 +100,11 @@ def drop_database(admin, name):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def configure(url):
+def configure(env):
+    """Point this process at the database gunicorn will use (env: DATABASE_URL or SQLITE_PATH)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "credence.settings"
-    os.environ["DATABASE_URL"] = url
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update(env)
     os.environ["DEBUG"] = "false"
     import django
 
@@ -164,10 +168,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(url, workers, port, log_path):
+def start_gunicorn(database_env, workers, port, log_path):
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        **database_env,
         "DEBUG": "false",
         "CREDENCE_ENV": "development",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -237,13 +241,14 @@ def simulate(args, slug, usernames, port, server, database):
     login_seconds = time.perf_counter() - t0
     window["deadline"] = time.monotonic() + args.seconds
     before = server_cpu(server, database)
-    start = time.perf_counter()
+    start, client_start = time.perf_counter(), time.process_time()
     barrier.wait()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
     after = server_cpu(server, database)
     cpu = {k: sum(v - before[k].get(pid, 0) for pid, v in after[k].items()) for k in after}
+    cpu["client"] = time.process_time() - client_start
     return [r.log for r in reviewers], elapsed, login_seconds, cpu
 
 
@@ -251,9 +256,13 @@ def server_cpu(server, database):
     """CPU seconds so far of gunicorn (master and workers) and of PostgreSQL backends on our database."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
-        backends = [pid for (pid,) in cursor.fetchall()]
+    backends = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+            )
+            backends = [pid for (pid,) in cursor.fetchall()]
     return {
         "gunicorn": cpu_seconds([server.pid, *children(server.pid)]),
         "postgres": cpu_seconds(backends),
@@ -296,10 +305,15 @@ def verify(slug, logs):
 def main():
     args = parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs before the run")
-    admin, name = recreate_database(args.database_url)
     tmp = Path(tempfile.mkdtemp(prefix="credence-load-"))
+    if args.sqlite:
+        name = str(tmp / "load.sqlite3")
+        database_env = {"SQLITE_PATH": name}
+    else:
+        admin, name = recreate_database(args.database_url)
+        database_env = {"DATABASE_URL": args.database_url}
     try:
-        configure(args.database_url)
+        configure(database_env)
         t = time.perf_counter()
         slug, usernames = build(args.copies, args.reviewers, analyze=not args.no_analyze)
         from django.db import connection
@@ -311,7 +325,7 @@ def main():
         print(f"built database {name}: {args.copies * 5} documents, {places:,} reviewer places, "
               f"{args.reviewers} reviewers ({time.perf_counter() - t:.1f} s)")
         port = free_port()
-        server = start_gunicorn(args.database_url, args.workers, port, tmp / "gunicorn.log")
+        server = start_gunicorn(database_env, args.workers, port, tmp / "gunicorn.log")
         try:
             logs, elapsed, login_seconds, cpu = simulate(args, slug, usernames, port, server, name)
         finally:
@@ -321,11 +335,14 @@ def main():
         checked = verify(slug, logs)
         connection.close()
     finally:
-        if not args.keep:
+        if args.sqlite and args.keep:
+            print(f"kept {name}")
+        elif not args.sqlite and not args.keep:
             drop_database(admin, name)
-        for path in tmp.iterdir():
-            path.unlink()
-        tmp.rmdir()
+        if not (args.sqlite and args.keep):
+            for path in tmp.iterdir():
+                path.unlink()
+            tmp.rmdir()
     report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu)
 
 
@@ -339,9 +356,17 @@ def report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu):
           f"{stats['errors']} errors")
     for kind, (count, p50, p95, worst) in stats["kinds"].items():
         print(f"  {kind:<5} x{count:<6} median {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms")
-    print(f"server CPU during the window: gunicorn {cpu['gunicorn']:.1f} s ({1000 * cpu['gunicorn'] / n:.1f} ms "
-          f"per request), PostgreSQL backends {cpu['postgres']:.1f} s ({1000 * cpu['postgres'] / n:.1f} ms per "
-          f"request), of {elapsed * (os.cpu_count() or 1):.0f} CPU-seconds the machine had")
+    per = {k: 1000 * v / n for k, v in cpu.items()}
+    cores = os.cpu_count() or 1
+    database = "" if args.sqlite else f"PostgreSQL {cpu['postgres']:.1f} s ({per['postgres']:.1f} ms), "
+    print(f"CPU during the window: gunicorn {cpu['gunicorn']:.1f} s ({per['gunicorn']:.1f} ms per request), "
+          f"{database}this script's simulated browsers {cpu['client']:.1f} s ({per['client']:.1f} ms), "
+          f"of {elapsed * cores:.0f} CPU-seconds the machine had")
+    # Each passage costs a page and a save per think pause, so at zero latency a reviewer asks 2 / mean pause.
+    asked = args.reviewers * 2 / (sum(args.think) / 2)
+    print(f"  so this machine, idle, could serve at most ~{1000 * cores / sum(per.values()):.0f} requests/s "
+          f"with every core busy; {args.reviewers} reviewers pausing {args.think[0]:g}-{args.think[1]:g} s "
+          f"ask for ~{asked:.0f}/s when answered at once")
     failures = [f for log in logs for f in log.failures]
     for kind, what in failures[:10]:
         print(f"  error ({kind}): {what}")
