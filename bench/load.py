@@ -124,12 +124,14 @@ def build(copies, n_reviewers, analyze=True):
     from annotate import services
     from annotate.defaults import default_scheme
     from annotate.models import Campaign, Membership
+    from corpus import figure_store
     from corpus.importer import import_path
     from corpus.models import Document, Passage, Source
 
     report = import_path(ROOT / "seeds")
     assert report.ok, report.errors
     seeds = list(Document.objects.select_related("source").order_by("source__name"))
+    copied = []
     with transaction.atomic():
         for k in range(1, copies):
             outlet = Source.objects.create(name=f"Copy {k:03d}", slug=f"copy-{k:03d}")
@@ -142,6 +144,8 @@ def build(copies, n_reviewers, analyze=True):
                     Passage(document=doc, position=p.position, start=p.start, end=p.end, text=p.text, kind=p.kind)
                     for p in seed.passages.all()
                 )
+                copied.append(doc.pk)
+        figure_store.store_for_documents(copied)  # as the importer does: figures are marked on the page
         campaign = Campaign.objects.create(
             name="Load test", slug="load", scheme=default_scheme(), overlap=OVERLAP,
             guidelines="Label each passage.",
