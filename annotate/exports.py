@@ -2,15 +2,17 @@
 
 Each export is a generator of text chunks, so a download (StreamingHttpResponse) and the
 export_report command write the same bytes and neither ever holds the whole file.
-Annotations are read with one query on a chunked cursor (a server-side cursor on
-PostgreSQL), ordered by the campaign's reading order so all rows of a passage arrive
-together and its final label is worked out (annotate.reliability.passage_final) before
-they are written. Memory stays constant whatever the number of annotations.
+Annotations are read with two queries on chunked cursors (server-side cursors on
+PostgreSQL), passages and annotations, both in the campaign's reading order, and merged
+as they arrive, so all rows of a passage are together and its final label is worked out
+(annotate.reliability.passage_final) before they are written. Memory stays constant
+whatever the number of annotations.
 
-CSV cells go through annotate.csvsafe.safe_cell, so nothing a spreadsheet would run as
-a formula gets through; values repeated on many rows (outlets, titles, labels, user
-names, marker sets) are made safe once and remembered. JSONL keeps JSON types and does
-not alter strings: JSON is not opened by spreadsheets.
+Every CSV text cell is neutralised by annotate.csvsafe's rule (safe_cell), so nothing a
+spreadsheet would run as a formula gets through; values repeated on many rows (outlets,
+titles, labels, user names, marker sets) are made safe once and remembered. Times are
+written by the database and start with a digit. JSONL keeps JSON types and does not alter
+strings: JSON is not opened by spreadsheets.
 
 Column names are stable (ANNOTATION_COLUMNS and the reports' column lists) and
 documented in the README.
@@ -45,8 +47,7 @@ ANNOTATION_COLUMNS = [
     "final_status", "final_label", "final_cited_type", "final_cited_source", "final_markers",
     "adjudicator", "adjudication_method", "adjudicated_at", "rationale",
 ]
-PASSAGE_CELLS = 8  # outlet .. text: the same on every row of a passage
-ROW_CELLS = 12  # annotation_id .. updated_at
+ROW_CELLS = 12  # annotation_id .. updated_at: empty on the row of a passage nobody labelled
 
 
 class UtcText(Func):
