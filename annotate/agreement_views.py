@@ -28,6 +28,8 @@ EXPLAIN = {
     "alpha": "Krippendorff's alpha (nominal): 1 is perfect agreement, 0 is chance.",
     "percent_agreement": "Share of agreeing reviewer pairs per passage (Fleiss' P-bar).",
     "ac1": "Gwet's AC1: like kappa, but stable when one label dominates.",
+    "agreement_with_final": "Per reviewer: share of their labels on passages with a final label "
+    "(a curator's decision or a unanimous label) that match it.",
 }
 
 
