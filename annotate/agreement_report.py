@@ -326,7 +326,8 @@ def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: 
     alpha is grouped_agreement's; the interval is document_bootstrap on the group's rows
     (``df`` needs a ``document`` column), the same seed for every group so a page reload
     gives the same figures. A group with fewer than two documents holding a paired passage
-    has no interval: resampling one document always gives it back.
+    cannot be resampled by document (one document always gives itself back): its interval
+    resamples passages instead, and ``alpha_note`` says so.
     """
     columns = [by, "alpha", "alpha_low", "alpha_high", "alpha_note"]
     if df.empty:
@@ -350,8 +351,15 @@ def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: 
     for g in range(len(groups)):
         if math.isnan(out.at[g, "alpha"]):
             continue
-        if spread[g] < 2:
-            out.at[g, "alpha_note"] = "no interval: fewer than two documents with a paired passage"
+        if spread[g] < 2 and n_boot:
+            # One article: resampling documents would always give it back, so the interval
+            # resamples its passages instead, and says so (passages of one article are not
+            # independent, so this interval is narrower than a document-level one would be).
+            rows = df.iloc[order[bounds[g]:bounds[g + 1]]]
+            result = bootstrap.bootstrap_alpha(rows, n_boot, seed)
+            out.at[g, "alpha_low"], out.at[g, "alpha_high"] = result.low, result.high
+            out.at[g, "alpha_note"] = ("interval resamples passages, not documents: only one document "
+                                       "with a paired passage, so it understates the uncertainty")
         elif n_boot:
             rows = df.iloc[order[bounds[g]:bounds[g + 1]]]
             out.at[g, "alpha_low"], out.at[g, "alpha_high"] = document_bootstrap(rows, n_boot, seed)

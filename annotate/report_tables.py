@@ -62,7 +62,7 @@ class AlphaColumn(tables.Column):
         low, high = record.get("alpha_low"), record.get("alpha_high")
         shown = f"{value:.3f}"
         if not (undefined(low) or undefined(high)):
-            return f"{shown} ({low:.3f}–{high:.3f})"
+            return f"{shown} ({low:.3f}–{high:.3f}; {note})" if note else f"{shown} ({low:.3f}–{high:.3f})"
         return f"{shown} ({note})" if note else shown
 
 

@@ -200,8 +200,8 @@ EXPLAIN = {
     "alpha": "Krippendorff's alpha (nominal) on passage type over these passages' annotations: 1 is "
              "perfect agreement, 0 chance.",
     "alpha_low": "95% interval of alpha (alpha_low, alpha_high): percentiles of 1,000 bootstrap "
-                 "replicates resampling whole documents, seed 0.",
-    "alpha_note": "Why alpha or its interval is undefined, when it is.",
+                 "replicates resampling whole documents (passages, for an outlet with one document), seed 0.",
+    "alpha_note": "Why alpha or its interval is undefined, or that the interval resamples passages.",
     "adjudicated_share": "adjudicated / passages.",
     "unresolved_share": "unresolved / passages.",
     "confidence": f"“rating” from {MIN_DOCUMENTS_FOR_RATING} documents with final labels up; below that "

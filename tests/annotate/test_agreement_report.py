@@ -313,3 +313,19 @@ def test_labels_outside_the_scheme_do_not_break_the_report():
 )
 def test_reading_follows_krippendorffs_thresholds(alpha, expected):
     assert reading(alpha) == expected
+
+
+def test_a_one_document_group_gets_a_passage_resampled_interval_and_says_so():
+    import pandas as pd
+
+    from annotate.agreement_bootstrap import bootstrap_alpha
+    from annotate.agreement_report import grouped_alpha_interval
+
+    labels = ["a", "a", "b", "b", "a", "b", "a", "a", "b", "b", "a", "b"]
+    rows = [(f"p{i // 2}", "xy"[i % 2], label) for i, label in enumerate(labels)]
+    one = pd.DataFrame(rows, columns=["item", "annotator", "label"]).assign(outlet="One", document="D1")
+    out = grouped_alpha_interval(one, "outlet", n_boot=300, seed=0).set_index("outlet").loc["One"]
+    expected = bootstrap_alpha(one[["item", "annotator", "label"]], n=300, seed=0)
+    assert (out["alpha_low"], out["alpha_high"]) == pytest.approx((expected.low, expected.high))
+    assert out["alpha_low"] < out["alpha"] < out["alpha_high"]
+    assert "resamples passages, not documents" in out["alpha_note"]

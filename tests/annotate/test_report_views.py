@@ -75,7 +75,7 @@ def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(c
     assert table.count("<td >initial reading</td>") + table.count("<td>initial reading</td>") == 2
     assert "from 15 documents with final labels up; below that an initial reading, not a rating" in html
     assert "undefined" in html  # Beta's anonymous-claim share: no claims
-    assert "fewer than two documents with a paired passage" in html
+    assert "interval resamples passages, not documents" in html
     for column in ("share_&lt;type&gt;", "anonymous_claim_share", "markers_per_100", "alpha_low", "confidence",
                    "unresolved", "claims_covered"):
         assert f"<code>{column}</code>" in html, column
