@@ -15,8 +15,9 @@ Run: ``.venv/bin/python bench/load.py [--reviewers 50] [--seconds 60] [--workers
    that turns on secure cookies and the redirect to HTTPS, which plain HTTP on
    127.0.0.1 cannot satisfy; everything else that costs time per request
    (CSP header, CSRF, sessions in the database, login rate limiting) is on.
-3. Every reviewer logs in (timed apart: password hashing), then all start
-   together and for ``--seconds`` each loops: open the passage page, think for
+3. Every reviewer logs in (one every ``--login-gap`` s; timed apart, as password
+   hashing is slow by design), then all start together, each after one pause,
+   and for ``--seconds`` each loops: open the passage page, think for
    a compressed human pause (uniform 0.2-1.0 s, ``--think``), post Save and next
    (which claims the following passage and redirects to it); one save in ten is
    followed by going back to an earlier passage and changing its answer. Every
