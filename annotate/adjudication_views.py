@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from annotate import adjudication, adjudication_queue
 from annotate.access import campaign_for
@@ -13,6 +12,7 @@ from annotate.adjudication_forms import AdjudicationForm, BulkAcceptForm
 from annotate.adjudication_tables import AnswersTable, DecidedTable, DisputedTable
 from annotate.consensus import Vote, consensus
 from annotate.models import Membership
+from annotate.paging import RequestConfig
 from annotate.selectors import context_passages
 
 CURATORS = (Membership.Role.CURATOR, Membership.Role.MANAGER)

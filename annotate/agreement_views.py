@@ -7,12 +7,12 @@ import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from annotate.access import CURATORS, campaign_for
 from annotate.agreement_report import BABE_RANGE, RELIABLE, TENTATIVE
 from annotate.csvsafe import safe_cell
 from annotate.frames import agreement_tables
+from annotate.paging import RequestConfig
 
 TABLES = {
     "overall": "Agreement by dimension",

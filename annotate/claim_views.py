@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from annotate import claims, claims_report, selectors
 from annotate.access import CURATORS, campaign_for
@@ -33,6 +32,7 @@ from annotate.claim_tables import (
 )
 from annotate.csvsafe import safe_cell
 from annotate.models import Assignment, Claim, ClaimSuggestion, Membership
+from annotate.paging import RequestConfig
 
 SUGGESTIONS_PER_PAGE = 20
 

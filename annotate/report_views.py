@@ -3,10 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from annotate import exports, reports
 from annotate.access import CURATORS, campaign_for
+from annotate.paging import RequestConfig
 from annotate.report_tables import (
     PER_PAGE,
     document_table,

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from annotate import figure_marks, selectors, services
 from annotate.access import campaign_for, can_annotate, can_curate, can_manage
 from annotate.forms import AnnotationForm, CampaignSettingsForm, MemberForm, SkipForm
 from annotate.models import Annotation, Assignment, Membership
+from annotate.paging import RequestConfig
 from annotate.tables import CampaignAnnotationTable, CampaignProgressTable
 
 Role = Membership.Role
