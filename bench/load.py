@@ -40,6 +40,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,7 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load_core import Reviewer, Session, children, cpu_seconds, summarise  # noqa: E402
+from bench.load_core import Reviewer, Session, children, cpu_seconds, percentile, summarise  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/credence_load"
 PASSWORD = "load-test-password-7351"
@@ -187,6 +188,9 @@ def start_gunicorn(database_env, workers, port, log_path):
         str(Path(sys.executable).parent / "gunicorn"), "credence.wsgi",
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
+        # Time inside the worker, to tell server time from time queued before it.
+        "--access-logfile", str(Path(log_path).with_name("access.log")),
+        "--access-logformat", "%(D)s %(s)s %(m)s %(U)s",
     ]
     log = open(log_path, "w")  # noqa: SIM115 - closed in stop_gunicorn
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -274,6 +278,12 @@ def server_cpu(server, database):
     }
 
 
+def worker_times(path, window_requests):
+    """Milliseconds each request spent inside a gunicorn worker: the last `window_requests` logged."""
+    lines = Path(path).read_text().splitlines() if Path(path).exists() else []
+    return [int(line.split()[0]) / 1000 for line in lines[-window_requests:] if line.split()[0].isdigit()]
+
+
 def verify(slug, logs):
     """Compare what reviewers were told was saved with the database."""
     from django.db.models import Count
@@ -337,6 +347,7 @@ def main():
             stop_gunicorn(server)
         load = os.getloadavg()
         server_log = (tmp / "gunicorn.log").read_text()
+        cpu["worker_ms"] = worker_times(tmp / "access.log", window_requests=sum(len(log.timings) for log in logs))
         checked = verify(slug, logs)
         connection.close()
     finally:
@@ -361,6 +372,10 @@ def report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu):
           f"{stats['errors']} errors")
     for kind, (count, p50, p95, worst) in stats["kinds"].items():
         print(f"  {kind:<5} x{count:<6} median {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms")
+    inside = cpu.pop("worker_ms")
+    if inside:
+        print(f"  inside the gunicorn workers: median {statistics.median(inside):.1f} ms, p95 "
+              f"{percentile(inside, 95):.1f} ms (the rest of each latency is waiting for a free worker)")
     per = {k: 1000 * v / n for k, v in cpu.items()}
     cores = os.cpu_count() or 1
     database = "" if args.sqlite else f"PostgreSQL {cpu['postgres']:.1f} s ({per['postgres']:.1f} ms), "
