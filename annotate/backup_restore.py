@@ -4,7 +4,7 @@ One transaction: any error leaves the database as it was. Rows are read line by
 line and inserted in batches with bulk_create; every created row gets a new id
 and references are translated through old-to-new id maps (ints only, about
 100 bytes per row of the tables others refer to: a campaign of 300,000
-assignments needs some 60 MB).
+assignments needs an estimated 60 MB).
 
 Outlets, documents and their passages, the label scheme with its labels and
 markers, and users may already be in the target database (the default scheme
