@@ -7,6 +7,7 @@ the AXES_* settings for the limit and cool-off.
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
@@ -36,6 +37,23 @@ def client_ip(request):
         # The request skipped a proxy we expect; count it against the proxy's address.
         return remote
     return _valid_ip(forwarded[-proxies]) or remote
+
+
+def username_key(request, credentials=None):
+    """The user name failures are counted under: the one the login form cleaned.
+
+    Django's login form lets a user name of any length through to authenticate()
+    (its max_length only sizes the input box), and axes stores it in a 255-character
+    column: PostgreSQL refused longer ones with a server error. No account has a
+    name that long, so cutting it costs nothing.
+    """
+    from axes.models import AccessAttempt
+
+    field = get_user_model().USERNAME_FIELD
+    name = credentials.get(field) if credentials else request.POST.get(field)
+    if name is None:
+        return None
+    return str(name).replace("\x00", "\ufffd")[: AccessAttempt._meta.get_field("username").max_length]
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -240,6 +240,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "credence.login_limits.client_ip"
+AXES_USERNAME_CALLABLE = "credence.login_limits.username_key"
 AXES_LOCKOUT_CALLABLE = "credence.login_limits.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):

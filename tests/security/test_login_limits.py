@@ -104,6 +104,14 @@ def test_spaces_around_the_user_name_do_not_start_a_fresh_count(users):
     assert attempt("alice", PASSWORD)[0].status_code == 429
 
 
+def test_an_over_long_user_name_is_refused_and_counted_not_a_server_error(users):
+    name = "x" * 400  # the login form does not stop it; axes' column holds 255
+    statuses = fail(5, username=name)
+    assert statuses == [200] * 4 + [429]
+    stored = AccessAttempt.objects.get().username
+    assert stored == name[:255]
+
+
 def test_the_admin_login_is_limited_too(users):
     admin_login = reverse("admin:login")
     statuses = [attempt("staff", path=admin_login)[0].status_code for _ in range(5)]
