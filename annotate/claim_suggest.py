@@ -23,7 +23,6 @@ and drops pairs a curator has already decided.
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 TOP_K = 10
 # A word in more than MAX_DF of the passages (and in more than MAX_DF_FLOOR of them)
@@ -110,6 +109,10 @@ def suggest_pairs(passages: pd.DataFrame, figures: pd.DataFrame, *, top_k=TOP_K,
 
 def _tfidf(texts, max_df):
     n = len(texts)
+    # Imported here: scikit-learn takes about a second to import, and every web worker
+    # would pay it on its first request although only this function needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words="english", sublinear_tf=True, dtype=np.float32,
         max_df=min(1.0, max(max_df, MAX_DF_FLOOR / max(n, 1))),

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from annotate.models import (
 from corpus.models import Passage
 
 CLAIM_RETRIES = 5
+ANALYZE_AFTER = 1000
 
 
 class QueueError(Exception):
@@ -85,6 +86,12 @@ def sync_slots(campaign):
         )
     Assignment.objects.bulk_create(new, batch_size=2000)
     _shrink_to_overlap(campaign)
+    if len(new) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh places have no planner statistics until autovacuum comes round; until then
+        # PostgreSQL sorts every open place on each claim (119 ms against 0.6 ms after
+        # ANALYZE with 43,560 places, measured by bench/load.py).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Assignment._meta.db_table}")
     return len(new)
 
 
