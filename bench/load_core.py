@@ -91,7 +91,7 @@ class Reviewer:
     """Log in, then until the deadline: open the passage, think, save and move on,
     now and then going back to an earlier passage to change the answer."""
 
-    def __init__(self, host, port, slug, username, password, seed, think=(0.2, 1.0), back=0.1):
+    def __init__(self, host, port, slug, username, password, seed, think=(2.0, 4.0), back=0.1):
         self.session = Session(host, port)
         self.slug, self.password = slug, password
         self.rng = random.Random(seed)
