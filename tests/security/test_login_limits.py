@@ -169,3 +169,9 @@ def test_the_limiter_is_on_by_default():
     assert project_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert project_settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+
+
+def test_a_missing_password_is_said_on_the_login_page(client, users):
+    response = client.post(reverse("login"), {"username": "alice", "password": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
