@@ -225,12 +225,13 @@ def _folder_reader(folder):
             return [], [f"{folder}: no {MANIFEST} in this folder (columns: file, outlet, title, url, date, byline)"]
 
         def load(file_name):
-            target = (folder / file_name).resolve()
-            if folder.resolve() not in target.parents or not target.is_file():
-                return None
+            # A name too long for the file system, or holding NUL, names no file here.
             try:
+                target = (folder / file_name).resolve()
+                if folder.resolve() not in target.parents or not target.is_file():
+                    return None
                 return target.read_bytes()
-            except OSError:
+            except (OSError, ValueError):
                 return None
 
         return _read_csv(str(manifest), manifest.read_bytes(), REQUIRED["manifest"], load)
@@ -241,7 +242,7 @@ def _folder_reader(folder):
 def _read_zip(name, data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):  # ValueError: bad offsets, bad UTF-8 names
         return [], [f"{name}: not a valid .zip archive"]
     members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
     if MANIFEST not in members:
@@ -260,7 +261,7 @@ def _read_zip(name, data):
 def _read_member(archive, info):
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error, lzma.LZMAError):
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):
         return None  # damaged compressed data is a damaged member, not a crash
 
 
