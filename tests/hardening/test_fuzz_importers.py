@@ -229,6 +229,43 @@ def test_a_missing_path_is_refused_with_its_name(db, tmp_path):
     assert corpus_state() == before
 
 
+
+def small_zip(name="aaaa.txt"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.csv", f"file,outlet,title\n{name},Outlet,Title\n")
+        archive.writestr(name, "One sentence. Two sentences.")
+    return buffer.getvalue()
+
+
+def test_zip_with_a_name_flagged_utf8_that_is_not_is_refused(db):
+    # Found by hypothesis: zipfile raised UnicodeDecodeError while reading the directory.
+    data = bytearray(small_zip())
+    entry = data.rindex(b"PK\x01\x02")  # the second member's directory entry
+    data[entry + 9] |= 0x08  # flag 0x800: the name is UTF-8
+    name = entry + 46
+    data[name : name + 4] = b"\xff\xfe\xfd\xfc"
+    report = check_corpus_call("names.zip", lambda: import_upload("names.zip", bytes(data)))
+    assert report.errors == ["names.zip: not a valid .zip archive"]
+
+
+def test_zip_whose_directory_points_before_the_file_is_refused(db):
+    # Found by hypothesis: an end record claiming the directory starts 256 bytes later than
+    # it does gives negative member offsets, and reading raised "negative seek value".
+    data = bytearray(small_zip())
+    end = data.rindex(b"PK\x05\x06")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
+    data[end + 16 : end + 20] = (offset + 256).to_bytes(4, "little")
+    report = check_corpus_call("offsets.zip", lambda: import_upload("offsets.zip", bytes(data)))
+    assert not report.ok
+
+
+def test_manifest_naming_a_file_too_long_or_with_nul_reports_it_missing(db, tmp_path):
+    # Found by hypothesis: the file system's "File name too long" escaped as OSError.
+    (tmp_path / "manifest.csv").write_text("file,outlet,title\n" + "x" * 5000 + ".txt,A,B\na\x00b.txt,A,B\n")
+    report = check_corpus_call(tmp_path, lambda: import_path(tmp_path))
+    assert len(report.errors) == 2 and all("is missing" in e for e in report.errors)
+
 # annotate.importer -------------------------------------------------------------------
 
 ANNOTATION_COLUMNS = [
