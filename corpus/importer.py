@@ -242,7 +242,8 @@ def _folder_reader(folder):
 def _read_zip(name, data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):  # ValueError: bad offsets, bad UTF-8 names
+    # ValueError: bad offsets, names flagged UTF-8 that are not; NotImplementedError: a zip version from the future
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         return [], [f"{name}: not a valid .zip archive"]
     members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
     if MANIFEST not in members:
