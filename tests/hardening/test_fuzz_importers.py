@@ -249,6 +249,14 @@ def test_zip_with_a_name_flagged_utf8_that_is_not_is_refused(db):
     assert report.errors == ["names.zip: not a valid .zip archive"]
 
 
+def test_zip_needing_a_newer_zip_version_is_refused(db):
+    # Found by hypothesis: zipfile raised NotImplementedError ("zip file version 8.4").
+    data = bytearray(small_zip())
+    entry = data.rindex(b"PK\x01\x02")
+    data[entry + 6] = 84  # version needed to extract: 8.4
+    report = check_corpus_call("version.zip", lambda: import_upload("version.zip", bytes(data)))
+    assert report.errors == ["version.zip: not a valid .zip archive"]
+
 def test_zip_whose_directory_points_before_the_file_is_refused(db):
     # Found by hypothesis: an end record claiming the directory starts 256 bytes later than
     # it does gives negative member offsets, and reading raised "negative seek value".
