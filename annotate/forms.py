@@ -1,6 +1,7 @@
 from django import forms
 
 from annotate.models import Campaign, CitedSourceType, Confidence, Membership
+from annotate.models.campaigns import MAX_OVERLAP
 
 
 class AnnotationForm(forms.Form):
@@ -37,7 +38,6 @@ class SkipForm(forms.Form):
     reason = forms.CharField(max_length=500, error_messages={"required": "Say why you skip this passage."})
 
 
-MAX_OVERLAP = 50
 
 
 class CampaignSettingsForm(forms.ModelForm):

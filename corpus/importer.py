@@ -239,6 +239,11 @@ def _folder_reader(folder):
     return read
 
 
+# An article is kilobytes; these bounds only stop archives that would exhaust memory.
+MAX_MEMBER_BYTES = 64 * 2**20
+MAX_ARCHIVE_BYTES = 2 * 2**30
+
+
 def _read_zip(name, data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -246,6 +251,14 @@ def _read_zip(name, data):
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         return [], [f"{name}: not a valid .zip archive"]
     members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
+    # zipfile never unpacks more than a member's declared size, so checking the declared
+    # sizes up front stops a zip bomb before any of it is inflated.
+    too_big = sorted(n for n, i in members.items() if i.file_size > MAX_MEMBER_BYTES)
+    if too_big:
+        return [], [f"{name}: {too_big[0]!r} would unpack to more than {MAX_MEMBER_BYTES // 2**20} MB; "
+                    "split the archive or import the file on its own"]
+    if sum(i.file_size for i in members.values()) > MAX_ARCHIVE_BYTES:
+        return [], [f"{name}: the archive would unpack to more than {MAX_ARCHIVE_BYTES // 2**30} GB; split it"]
     if MANIFEST not in members:
         return [], [f"{name}: the archive has no {MANIFEST}"]
 

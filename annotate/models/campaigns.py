@@ -1,10 +1,13 @@
 """Label schemes, campaigns and who takes part in them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from corpus.models import Document
+
+MAX_OVERLAP = 50
 
 
 class LabelScheme(models.Model):
@@ -82,7 +85,11 @@ class Campaign(models.Model):
     guidelines = models.TextField(blank=True, help_text="Shown to reviewers; plain text.")
     scheme = models.ForeignKey(LabelScheme, on_delete=models.PROTECT, related_name="campaigns")
     overlap = models.PositiveSmallIntegerField(
-        default=3, help_text="How many reviewers label each passage."
+        default=3,
+        # Every passage gets `overlap` places at once; the column's own limit (32,767)
+        # would write millions of rows in one request.
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OVERLAP)],
+        help_text=f"How many reviewers label each passage (1 to {MAX_OVERLAP}).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     blind_outlet = models.BooleanField(

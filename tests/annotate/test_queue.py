@@ -325,3 +325,16 @@ def test_activating_a_large_campaign_refreshes_planner_statistics_on_postgresql(
     # Without fresh statistics PostgreSQL sorts every open place on each claim; SQLite's
     # planner needs no such help.
     assert analyzed == (connection.vendor == "postgresql")
+
+
+def test_an_overlap_above_fifty_is_refused_by_the_model_so_the_admin_refuses_it_too(db):
+    from django.core.exceptions import ValidationError
+
+    from annotate.defaults import default_scheme
+    from annotate.models.campaigns import MAX_OVERLAP
+
+    campaign = Campaign(name="Huge", slug="huge", scheme=default_scheme(), overlap=MAX_OVERLAP + 1)
+    with pytest.raises(ValidationError, match="less than or equal to 50"):
+        campaign.full_clean()
+    campaign.overlap = MAX_OVERLAP
+    campaign.full_clean()

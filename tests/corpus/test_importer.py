@@ -354,3 +354,30 @@ def test_a_masthead_line_naming_the_outlet_is_boilerplate_not_a_headline(db):
     # The real headline after it is still a headline.
     second = post.passages.get(position=1)
     assert second.kind == Passage.Kind.HEADLINE and second.text.startswith("Pakistani PM")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(db, monkeypatch):
+    from corpus import importer
+
+    monkeypatch.setattr(importer, "MAX_MEMBER_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.csv", "file,outlet,title\nbomb.txt,O,T\n")
+        archive.writestr("bomb.txt", "a" * 5000)  # deflates to a few bytes
+    report = import_upload("bomb.zip", buffer.getvalue())
+    assert not report.ok and "'bomb.txt' would unpack to more than" in report.errors[0]
+    assert Document.objects.count() == 0
+
+
+def test_an_archive_whose_members_add_up_past_the_limit_is_refused(db, monkeypatch):
+    from corpus import importer
+
+    monkeypatch.setattr(importer, "MAX_ARCHIVE_BYTES", 3000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.csv", "file,outlet,title\na.txt,O,A\nb.txt,O,B\n")
+        archive.writestr("a.txt", "a" * 2000)
+        archive.writestr("b.txt", "b" * 2000)
+    report = import_upload("two.zip", buffer.getvalue())
+    assert not report.ok and "the archive would unpack to more than" in report.errors[0]
+    assert Document.objects.count() == 0
