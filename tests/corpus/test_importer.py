@@ -357,9 +357,9 @@ def test_a_masthead_line_naming_the_outlet_is_boilerplate_not_a_headline(db):
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(db, monkeypatch):
-    from corpus import importer
+    from corpus import readers
 
-    monkeypatch.setattr(importer, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(readers, "MAX_MEMBER_BYTES", 1000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.csv", "file,outlet,title\nbomb.txt,O,T\n")
@@ -370,9 +370,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(db, monkeypatch):
 
 
 def test_an_archive_whose_members_add_up_past_the_limit_is_refused(db, monkeypatch):
-    from corpus import importer
+    from corpus import readers
 
-    monkeypatch.setattr(importer, "MAX_ARCHIVE_BYTES", 3000)
+    monkeypatch.setattr(readers, "MAX_ARCHIVE_BYTES", 3000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.csv", "file,outlet,title\na.txt,O,A\nb.txt,O,B\n")
