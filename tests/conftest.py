@@ -80,3 +80,20 @@ def other_campaign(seed_corpus, users):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the tests marked `browser` (see tests/browser_support.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch
+
+    # Playwright's sync API keeps an event loop in this thread, which makes
+    # Django refuse ORM calls from the test body unless told otherwise.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = launch(playwright)
+            yield chromium
+            chromium.close()

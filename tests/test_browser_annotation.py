@@ -7,11 +7,10 @@ import math
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from annotate.models import Annotation, Assignment
 from corpus.models import Passage
-from tests.browser_support import assignment_id, launch, log_in, new_page
+from tests.browser_support import assignment_id, log_in, new_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,17 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CAMPAIGN_PATH = "/c/seed-campaign/"
 ALICE_NOTE = "Cites 2 ministries and 3 figures; ALICE-PRIVATE-NOTE"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread, which makes
-    # Django refuse ORM calls from the test body unless told otherwise.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
 
 
 def start_labelling(page, base_url, username):

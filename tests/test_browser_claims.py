@@ -5,10 +5,9 @@ Run with `pytest -m browser` (the default run deselects these).
 """
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from annotate.models import Claim, ClaimLink
-from tests.browser_support import launch, log_in, new_page
+from tests.browser_support import log_in, new_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,15 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SUGGESTIONS_PATH = "/c/seed-campaign/claims/suggestions/"
 STATEMENT = "Weapons left in Afghanistan in 2021"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
 
 
 def test_curator_accepts_a_suggestion_links_a_third_passage_and_sees_the_divergence(

@@ -18,14 +18,13 @@ Run with `pytest -m browser`.
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from annotate import services
 from annotate.models import Annotation, Assignment
 from annotate.selectors import context_passages
 from corpus.importer import import_upload
 from corpus.models import Document, Passage
-from tests.browser_support import TIMEOUT_MS, assignment_id, launch, log_in
+from tests.browser_support import TIMEOUT_MS, assignment_id, log_in
 from tests.conftest import PASSWORD, make_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,17 +51,6 @@ URL = "https://example.org/?q=\"><script>alert('url')</script>"
 NOTE = "</textarea><script>window.__pwned='note'; alert('note')</script>"
 CITED = "\"><img src=x-cited.png onerror=alert('cited')>"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread, which makes
-    # Django refuse ORM calls from the test body unless told otherwise.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ Run with `pytest -m browser` (the default run deselects these).
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
 from annotate import services
-from tests.browser_support import launch, log_in, new_page
+from tests.browser_support import log_in, new_page
 from tests.conftest import PASSWORD
 from tests.security.routes import MANAGER, POST, ROUTES
 
@@ -26,15 +25,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
 
 
 def watched_page(browser):
