@@ -1,45 +1,23 @@
 from django import forms
 
-from annotate.models import CitedSourceType
+from annotate.forms import SchemeAnswerForm
 
 
-class AdjudicationForm(forms.Form):
-    """A curator's final answer for one passage; choices come from the campaign's scheme."""
+class AdjudicationForm(SchemeAnswerForm):
+    """A curator's final answer for one passage."""
 
-    label = forms.ChoiceField(widget=forms.RadioSelect, label="Final passage type", error_messages={
-        "required": "Choose the final passage type.",
-        "invalid_choice": "“%(value)s” is not a label of this campaign's scheme.",
-    })
-    cited_source = forms.CharField(max_length=300, required=False, label="Who is cited")
-    cited_type = forms.ChoiceField(choices=CitedSourceType.choices, required=False, label="Type of source")
-    markers = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label="Bias markers",
-        error_messages={"invalid_choice": "“%(value)s” is not a bias marker of this campaign's scheme."},
-    )
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        # CharField strips white space first, so a rationale of blanks is "required" too.
         error_messages={"required": "Write a short rationale: why this is the final answer."},
     )
 
-    def __init__(self, *args, labels, markers, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["label"].choices = [(label.value, label.name) for label in labels]
-        self.fields["markers"].choices = [(m.value, m.name) for m in markers]
-
-    def clean_rationale(self):
-        rationale = self.cleaned_data["rationale"].strip()
-        if not rationale:
-            raise forms.ValidationError("Write a short rationale: why this is the final answer.")
-        return rationale
-
-    def clean(self):
-        data = super().clean()
-        if data.get("cited_source") and not data.get("cited_type"):
-            self.add_error("cited_type", "Say what kind of source is cited.")
-        return data
+        label = self.fields["label"]
+        label.label = "Final passage type"
+        label.error_messages["required"] = "Choose the final passage type."
 
 
 class BulkAcceptForm(forms.Form):

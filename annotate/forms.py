@@ -4,8 +4,9 @@ from annotate.models import Campaign, CitedSourceType, Confidence, Membership
 from annotate.models.campaigns import MAX_OVERLAP
 
 
-class AnnotationForm(forms.Form):
-    """The reviewer's answer for one passage; choices come from the campaign's scheme."""
+class SchemeAnswerForm(forms.Form):
+    """What a passage is, who it cites and which bias markers it shows; choices come from the
+    campaign's scheme. Shared by the reviewer's annotation and the curator's decision."""
 
     label = forms.ChoiceField(widget=forms.RadioSelect, error_messages={
         "required": "Choose a passage type.",
@@ -19,8 +20,6 @@ class AnnotationForm(forms.Form):
         label="Bias markers",
         error_messages={"invalid_choice": "“%(value)s” is not a bias marker of this campaign's scheme."},
     )
-    confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect, initial=Confidence.MEDIUM)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 
     def __init__(self, *args, labels, markers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +31,13 @@ class AnnotationForm(forms.Form):
         if data.get("cited_source") and not data.get("cited_type"):
             self.add_error("cited_type", "Say what kind of source is cited.")
         return data
+
+
+class AnnotationForm(SchemeAnswerForm):
+    """The reviewer's answer for one passage."""
+
+    confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect, initial=Confidence.MEDIUM)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 
 
 class SkipForm(forms.Form):
