@@ -32,7 +32,9 @@ def votes_by_passage(campaign, passage_ids):
     """{passage id: [Vote, ...]} for the given passages, in one query."""
     votes = defaultdict(list)
     rows = (
-        Annotation.objects.filter(assignment__campaign=campaign, assignment__passage_id__in=passage_ids)
+        Annotation.objects.filter(
+            assignment__campaign=campaign, assignment__passage_id__in=passage_ids
+        )
         .order_by("assignment__passage_id", "assignment__slot")
         .values_list("assignment__passage_id", "label", "cited_type", "cited_source", "markers")
     )
@@ -44,7 +46,9 @@ def votes_by_passage(campaign, passage_ids):
 def scheme_values(campaign):
     """The label and bias-marker codes a decision may use."""
     scheme = campaign.scheme
-    return set(scheme.labels.values_list("value", flat=True)), set(scheme.markers.values_list("value", flat=True))
+    return set(scheme.labels.values_list("value", flat=True)), set(
+        scheme.markers.values_list("value", flat=True)
+    )
 
 
 def _validate(campaign, passage_id, data, allowed=None):
@@ -54,7 +58,9 @@ def _validate(campaign, passage_id, data, allowed=None):
         raise AdjudicationError(f"“{data['label']}” is not a label of this campaign's scheme.")
     unknown = set(data["markers"]) - markers
     if unknown:
-        raise AdjudicationError(f"Not bias markers of this campaign's scheme: {', '.join(sorted(unknown))}.")
+        raise AdjudicationError(
+            f"Not bias markers of this campaign's scheme: {', '.join(sorted(unknown))}."
+        )
     if data["cited_type"] not in CitedSourceType.values:
         raise AdjudicationError(f"“{data['cited_type']}” is not a type of cited source.")
     if not data["rationale"].strip():
@@ -87,14 +93,21 @@ def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, 
                 # turns this into a revision rather than an error.
                 with transaction.atomic():
                     adjudication = Adjudication.objects.create(
-                        campaign=campaign, passage_id=passage_id, decided_by=curator, decided_at=now, **data
+                        campaign=campaign,
+                        passage_id=passage_id,
+                        decided_by=curator,
+                        decided_at=now,
+                        **data,
                     )
             except IntegrityError:
                 adjudication = _locked(campaign, passage_id)
             else:
                 AdjudicationRevision.objects.create(
-                    adjudication=adjudication, changed_by=curator, changed_at=now,
-                    before=None, after=adjudication.snapshot(),
+                    adjudication=adjudication,
+                    changed_by=curator,
+                    changed_at=now,
+                    before=None,
+                    after=adjudication.snapshot(),
                 )
                 return adjudication, True
         before = adjudication.snapshot()
@@ -107,7 +120,11 @@ def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, 
         adjudication.decided_at = now
         adjudication.save()
         AdjudicationRevision.objects.create(
-            adjudication=adjudication, changed_by=curator, changed_at=now, before=before, after=after
+            adjudication=adjudication,
+            changed_by=curator,
+            changed_at=now,
+            before=before,
+            after=after,
         )
         return adjudication, True
 
@@ -132,7 +149,9 @@ def accept_majority(campaign, curator, passage_ids, now=None):
     now = now or timezone.now()
     passage_ids = sorted(set(passage_ids))
     decided = set(
-        Adjudication.objects.filter(campaign=campaign, passage_id__in=passage_ids).values_list("passage_id", flat=True)
+        Adjudication.objects.filter(campaign=campaign, passage_id__in=passage_ids).values_list(
+            "passage_id", flat=True
+        )
     )
     votes = votes_by_passage(campaign, passage_ids)
     allowed = scheme_values(campaign)
@@ -150,9 +169,20 @@ def accept_majority(campaign, curator, passage_ids, now=None):
                 left[passage_id] = "no majority"
                 continue
             decision = {
-                "label": c.label, "cited_type": c.cited_type, "cited_source": c.cited_source,
-                "markers": c.markers, "rationale": majority_rationale(c),
+                "label": c.label,
+                "cited_type": c.cited_type,
+                "cited_source": c.cited_source,
+                "markers": c.markers,
+                "rationale": majority_rationale(c),
             }
-            decide(campaign, curator, passage_id, decision, method=Method.MAJORITY, now=now, allowed=allowed)
+            decide(
+                campaign,
+                curator,
+                passage_id,
+                decision,
+                method=Method.MAJORITY,
+                now=now,
+                allowed=allowed,
+            )
             accepted.append(passage_id)
     return accepted, left

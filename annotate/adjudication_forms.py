@@ -30,4 +30,6 @@ class BulkAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any id is a valid choice here; the service checks it belongs to the campaign.
         # Within the id column's range: SQLite cannot even compare a larger integer.
-        self.fields["passage"].valid_value = lambda value: str(value).isdecimal() and int(value) < 2**63
+        self.fields["passage"].valid_value = lambda value: (
+            str(value).isdecimal() and int(value) < 2**63
+        )

@@ -14,9 +14,15 @@ def excerpt(text):
 class DisputedTable(tables.Table):
     """Passages waiting for a curator; the checkboxes feed the bulk accept form."""
 
-    passage = tables.CheckBoxColumn(accessor=PASSAGE, attrs={"th__input": {"aria-label": "Select all"}})
-    outlet = tables.Column(accessor="assignment__passage__document__source__name", verbose_name="Outlet")
-    document = tables.Column(accessor="assignment__passage__document__title", verbose_name="Document")
+    passage = tables.CheckBoxColumn(
+        accessor=PASSAGE, attrs={"th__input": {"aria-label": "Select all"}}
+    )
+    outlet = tables.Column(
+        accessor="assignment__passage__document__source__name", verbose_name="Outlet"
+    )
+    document = tables.Column(
+        accessor="assignment__passage__document__title", verbose_name="Document"
+    )
     position = tables.Column(accessor="assignment__passage__position", verbose_name="#")
     text = tables.Column(
         accessor="assignment__passage__text",
@@ -41,7 +47,10 @@ class DisputedTable(tables.Table):
         return excerpt(value)
 
     def render_disagree(self, record):
-        return ", ".join(disagreements(record)) or "nothing (unanimous; waits because auto-accept is off)"
+        return (
+            ", ".join(disagreements(record))
+            or "nothing (unanimous; waits because auto-accept is off)"
+        )
 
 
 class DecidedTable(tables.Table):
@@ -51,7 +60,9 @@ class DecidedTable(tables.Table):
     text = tables.Column(
         accessor="passage__text",
         verbose_name="Passage",
-        linkify=lambda record, table: reverse("annotate:adjudicate", args=[table.campaign.slug, record.passage_id]),
+        linkify=lambda record, table: reverse(
+            "annotate:adjudicate", args=[table.campaign.slug, record.passage_id]
+        ),
     )
     label = tables.Column(verbose_name="Final type")
     method = tables.Column(verbose_name="How")

@@ -32,7 +32,9 @@ def decided(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     table = DecidedTable(adjudication_queue.decided(campaign), campaign=campaign)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(request, "annotate/adjudication_decided.html", {"campaign": campaign, "table": table})
+    return render(
+        request, "annotate/adjudication_decided.html", {"campaign": campaign, "table": table}
+    )
 
 
 @login_required
@@ -44,7 +46,9 @@ def adjudicate(request, slug, passage_id):
     scheme = campaign.scheme
     labels, markers = list(scheme.labels.all()), list(scheme.markers.all())
     answers = adjudication_queue.reviewer_answers(campaign, passage)
-    majority = consensus([Vote(a.label, a.cited_type, a.cited_source, tuple(a.markers)) for a in answers])
+    majority = consensus(
+        [Vote(a.label, a.cited_type, a.cited_source, tuple(a.markers)) for a in answers]
+    )
     decision = adjudication_queue.decision_for(campaign, passage)
     form_kwargs = {"labels": labels, "markers": markers}
     if request.method == "POST":
@@ -64,17 +68,21 @@ def adjudicate(request, slug, passage_id):
     else:
         form = AdjudicationForm(initial=_initial(decision, majority), **form_kwargs)
     label_names = {label.value: label.name for label in labels}
-    return render(request, "annotate/adjudicate.html", {
-        "campaign": campaign,
-        "passage": passage,
-        "document": passage.document,
-        "context_passages": context_passages(passage),
-        "answers": AnswersTable(answers, label_names=label_names),
-        "majority": majority,
-        "majority_label": label_names.get(majority.label, majority.label),
-        "decision": decision,
-        "form": form,
-    })
+    return render(
+        request,
+        "annotate/adjudicate.html",
+        {
+            "campaign": campaign,
+            "passage": passage,
+            "document": passage.document,
+            "context_passages": context_passages(passage),
+            "answers": AnswersTable(answers, label_names=label_names),
+            "majority": majority,
+            "majority_label": label_names.get(majority.label, majority.label),
+            "decision": decision,
+            "form": form,
+        },
+    )
 
 
 def _initial(decision, majority):
@@ -95,11 +103,18 @@ def bulk_accept(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     form = BulkAcceptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Select the passages whose majority you accept; nothing was changed.")
+        messages.error(
+            request, "Select the passages whose majority you accept; nothing was changed."
+        )
         return redirect("annotate:adjudication", slug=slug)
-    accepted, left = adjudication.accept_majority(campaign, request.user, form.cleaned_data["passage"])
+    accepted, left = adjudication.accept_majority(
+        campaign, request.user, form.cleaned_data["passage"]
+    )
     if accepted:
-        messages.success(request, f"Accepted the majority on {len(accepted)} passage{'s' if len(accepted) != 1 else ''}.")
+        messages.success(
+            request,
+            f"Accepted the majority on {len(accepted)} passage{'s' if len(accepted) != 1 else ''}.",
+        )
     if left:
         reasons = sorted(set(left.values()))
         messages.warning(

@@ -73,7 +73,15 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_display = ["assignment", "label", "cited_type", "confidence", "updated_at"]
     list_filter = ["assignment__campaign", "label"]
     list_select_related = ["assignment"]
-    readonly_fields = ["assignment", "label", "cited_source", "cited_type", "markers", "confidence", "note"]
+    readonly_fields = [
+        "assignment",
+        "label",
+        "cited_source",
+        "cited_type",
+        "markers",
+        "confidence",
+        "note",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -111,8 +119,19 @@ class ClaimSuggestionAdmin(admin.ModelAdmin):
     list_display = ["campaign", "rank", "passage_a", "passage_b", "score", "status"]
     list_filter = ["status", "campaign"]
     list_select_related = ["campaign", "passage_a", "passage_b"]
-    readonly_fields = ["campaign", "passage_a", "passage_b", "score", "similarity", "shared", "rank", "claim",
-                       "decided_by", "decided_at", "created_at"]
+    readonly_fields = [
+        "campaign",
+        "passage_a",
+        "passage_b",
+        "score",
+        "similarity",
+        "shared",
+        "rank",
+        "claim",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -125,8 +144,18 @@ class AdjudicationAdmin(admin.ModelAdmin):
     list_display = ["passage", "campaign", "label", "method", "decided_by", "decided_at"]
     list_filter = ["campaign", "label", "method"]
     list_select_related = ["passage", "campaign", "decided_by"]
-    readonly_fields = ["campaign", "passage", "label", "cited_source", "cited_type", "markers", "rationale",
-                       "method", "decided_by", "decided_at"]
+    readonly_fields = [
+        "campaign",
+        "passage",
+        "label",
+        "cited_source",
+        "cited_type",
+        "markers",
+        "rationale",
+        "method",
+        "decided_by",
+        "decided_at",
+    ]
 
     def has_add_permission(self, request):
         return False

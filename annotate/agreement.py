@@ -26,10 +26,19 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "AgreementResult", "agreement_summary", "alpha_summary", "coincidence_matrix",
-    "cohen_kappa", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairwise_cohen_kappa",  # noqa: F822
-    "per_label_alpha", "percent_agreement",
-    "BootstrapResult", "bootstrap_alpha",  # noqa: F822 (lazy re-export, see __getattr__)
+    "AgreementResult",
+    "agreement_summary",
+    "alpha_summary",
+    "coincidence_matrix",
+    "cohen_kappa",  # noqa: F822 (lazy re-export, see __getattr__)
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "pairwise_cohen_kappa",  # noqa: F822
+    "per_label_alpha",
+    "percent_agreement",
+    "BootstrapResult",  # noqa: F822 (lazy re-export, see __getattr__)
+    "bootstrap_alpha",  # noqa: F822 (lazy re-export, see __getattr__)
 ]
 
 LEVELS = ("nominal", "ordinal", "interval")
@@ -116,9 +125,15 @@ def _prepare(df: pd.DataFrame, order=None, level: str = "nominal") -> _Coded:
         if order is None:  # an explicit order= is the full label set; keep unused labels
             label, labels = _compact(label, labels)
     as_int = {"dtype": np.int64, "copy": False}
-    return _Coded(item.astype(**as_int), annotator.astype(**as_int), label.astype(**as_int),
-                  np.asarray(labels, dtype=object), np.asarray(annotators, dtype=object),
-                  len(items), rows)
+    return _Coded(
+        item.astype(**as_int),
+        annotator.astype(**as_int),
+        label.astype(**as_int),
+        np.asarray(labels, dtype=object),
+        np.asarray(annotators, dtype=object),
+        len(items),
+        rows,
+    )
 
 
 def _code_labels(values: pd.Series, order, level: str):
@@ -129,7 +144,9 @@ def _code_labels(values: pd.Series, order, level: str):
         codes = labels.get_indexer(values)
         stray = (codes < 0) & values.notna().to_numpy()
         if stray.any():
-            raise ValueError(f"labels not in the given label list: {sorted(map(str, set(values[stray])))}")
+            raise ValueError(
+                f"labels not in the given label list: {sorted(map(str, set(values[stray])))}"
+            )
     else:
         try:
             codes, labels = _factorize(values, sort=True)

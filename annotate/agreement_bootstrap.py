@@ -84,7 +84,7 @@ def bootstrap_alpha(
         alphas[lo : lo + b] = core._alpha_from_coincidences(o.reshape(b, k, k), level, c.labels)
     defined = alphas[~np.isnan(alphas)]
     tail = (1 - confidence) / 2 * 100
-    low, high = (np.percentile(defined, [tail, 100 - tail]) if len(defined) else (math.nan,) * 2)
+    low, high = np.percentile(defined, [tail, 100 - tail]) if len(defined) else (math.nan,) * 2
     return BootstrapResult(point.value, float(low), float(high), n, n - len(defined), n_groups)
 
 

@@ -48,12 +48,14 @@ def pairwise_cohen_kappa(df: pd.DataFrame, min_shared: int = 2) -> pd.DataFrame:
     kappa = np.full(n_pairs, np.nan)
     ok = chance < square
     kappa[ok] = (agree[ok] * shared[ok] - chance[ok]) / (square[ok] - chance[ok])
-    out = pd.DataFrame({
-        "annotator_a": c.annotators[pair_ids // n_ann],
-        "annotator_b": c.annotators[pair_ids % n_ann],
-        "shared_items": shared,
-        "kappa": kappa,
-    })
+    out = pd.DataFrame(
+        {
+            "annotator_a": c.annotators[pair_ids // n_ann],
+            "annotator_b": c.annotators[pair_ids % n_ann],
+            "shared_items": shared,
+            "kappa": kappa,
+        }
+    )
     return out[out["shared_items"] >= min_shared].reset_index(drop=True)
 
 

@@ -101,7 +101,9 @@ def grouped_agreement(df: pd.DataFrame, by: str, prepared=None) -> pd.DataFrame:
     agree = np.bincount(g, weights=same_p / (m_p * (m_p - 1)), minlength=n_groups)
     in_pair = paired[cell_item]
     n_c = np.bincount(
-        item_group[cell_item[in_pair]] * k + cell_label[in_pair], weights=count[in_pair], minlength=n_groups * k
+        item_group[cell_item[in_pair]] * k + cell_label[in_pair],
+        weights=count[in_pair],
+        minlength=n_groups * k,
     ).reshape(n_groups, k)
     n = n_c.sum(axis=1)
     expected = n**2 - (n_c**2).sum(axis=1)
@@ -110,18 +112,27 @@ def grouped_agreement(df: pd.DataFrame, by: str, prepared=None) -> pd.DataFrame:
     alpha[ok] = 1 - (n[ok] - 1) * (n[ok] - diag[ok]) / expected[ok]
     percent = np.full(n_groups, np.nan)
     percent[items > 0] = agree[items > 0] / items[items > 0]
-    note = np.where(items == 0, "no passage with two reviewers", np.where(np.isnan(alpha), "everyone used one label", ""))
-    return pd.DataFrame({
-        "group": np.asarray(groups),
-        "items": items,
-        "annotations": annotations,
-        "alpha": alpha,
-        "percent_agreement": percent,
-        "alpha_note": note,
-    }, columns=columns)
+    note = np.where(
+        items == 0,
+        "no passage with two reviewers",
+        np.where(np.isnan(alpha), "everyone used one label", ""),
+    )
+    return pd.DataFrame(
+        {
+            "group": np.asarray(groups),
+            "items": items,
+            "annotations": annotations,
+            "alpha": alpha,
+            "percent_agreement": percent,
+            "alpha_note": note,
+        },
+        columns=columns,
+    )
 
 
-def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None, prepared=None) -> pd.DataFrame:
+def per_annotator(
+    df: pd.DataFrame, kappas: pd.DataFrame | None = None, prepared=None
+) -> pd.DataFrame:
     """Each reviewer against the others on the items they share.
 
     agreement_with_others = sum over the reviewer's paired items of (n_u,own label - 1)
@@ -140,12 +151,16 @@ def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None, prepared
     pairs = np.bincount(c.annotator, weights=np.where(paired, m_row - 1, 0), minlength=n_ann)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(pairs > 0, agree / pairs, np.nan)
-    stats = pd.DataFrame({
-        "annotator": c.annotators,
-        "annotations": np.bincount(c.annotator, minlength=n_ann),
-        "paired_items": np.bincount(c.annotator, weights=paired, minlength=n_ann).astype(np.int64),
-        "agreement_with_others": share,
-    }).set_index("annotator")
+    stats = pd.DataFrame(
+        {
+            "annotator": c.annotators,
+            "annotations": np.bincount(c.annotator, minlength=n_ann),
+            "paired_items": np.bincount(c.annotator, weights=paired, minlength=n_ann).astype(
+                np.int64
+            ),
+            "agreement_with_others": share,
+        }
+    ).set_index("annotator")
     if kappas is not None and len(kappas):
         both = pd.concat(
             [
@@ -161,8 +176,14 @@ def per_annotator(df: pd.DataFrame, kappas: pd.DataFrame | None = None, prepared
     return stats.reset_index()[columns].sort_values("annotator").reset_index(drop=True)
 
 
-def document_bootstrap(df: pd.DataFrame, n: int = 1000, seed: int | None = 0, confidence: float = 0.95,
-                       prepared=None, cache: dict | None = None) -> tuple[float, float]:
+def document_bootstrap(
+    df: pd.DataFrame,
+    n: int = 1000,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    prepared=None,
+    cache: dict | None = None,
+) -> tuple[float, float]:
     """The nominal alpha interval of ``bootstrap_alpha(df, n, seed, cluster="document")``.
 
     The same replicates, drawn from the same random stream, but each replicate's
@@ -187,7 +208,9 @@ def document_bootstrap(df: pd.DataFrame, n: int = 1000, seed: int | None = 0, co
     for lo, weights in _replicate_weights(n, n_groups, seed, cache):
         o = np.zeros((len(weights), k * k))
         o[:, used] = weights @ per_group
-        alphas[lo : lo + len(weights)] = core._alpha_from_coincidences(o.reshape(-1, k, k), "nominal", c.labels)
+        alphas[lo : lo + len(weights)] = core._alpha_from_coincidences(
+            o.reshape(-1, k, k), "nominal", c.labels
+        )
     defined = alphas[~np.isnan(alphas)]
     if not len(defined):
         return math.nan, math.nan
@@ -243,7 +266,9 @@ def _summaries(c) -> tuple[AgreementResult, float, float, float]:
     if reason := c.undefined_reason():
         return AgreementResult(nan, reason), nan, nan, nan
     o, n_units = core._coincidences(c)
-    value = float(core._alpha_from_coincidences(o[None], "nominal", c.labels)[0]) if n_units else nan
+    value = (
+        float(core._alpha_from_coincidences(o[None], "nominal", c.labels)[0]) if n_units else nan
+    )
     if n_units == 0:
         alpha = AgreementResult(nan, core.NO_PAIRS)
     elif math.isnan(value):
@@ -265,7 +290,9 @@ def _summaries(c) -> tuple[AgreementResult, float, float, float]:
     return alpha, pa, fleiss, ac1
 
 
-def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0, cache=None) -> dict:
+def dimension_row(
+    name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0, cache=None
+) -> dict:
     """Overall agreement on one dimension: alpha with a document-clustered 95% interval,
     observed agreement, Gwet's AC1 and Fleiss' kappa, so a skewed label mix is visible.
 
@@ -288,11 +315,15 @@ def dimension_row(name: str, df: pd.DataFrame, labels=None, n_boot=1000, seed=0,
         "note": alpha.reason or "",
     }
     if alpha.defined and n_boot:
-        row["alpha_low"], row["alpha_high"] = document_bootstrap(df, n_boot, seed, prepared=c, cache=cache)
+        row["alpha_low"], row["alpha_high"] = document_bootstrap(
+            df, n_boot, seed, prepared=c, cache=cache
+        )
     return row
 
 
-def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, seed=0) -> dict[str, pd.DataFrame]:
+def campaign_agreement(
+    dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, seed=0
+) -> dict[str, pd.DataFrame]:
     """Every table of the agreement dashboard, keyed by a stable name (also the CSV file name).
 
     ``labels`` gives each dimension's category set for AC1: a dict {dimension name: labels},
@@ -309,10 +340,15 @@ def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, 
     coincidences = coincidence_matrix(main[["item", "annotator", "label"]])
     return {
         "overall": pd.DataFrame(
-            [dimension_row(name, df, labels.get(name), n_boot, seed, cache) for name, df in dims.items()]
+            [
+                dimension_row(name, df, labels.get(name), n_boot, seed, cache)
+                for name, df in dims.items()
+            ]
         ),
         "outlets": grouped_agreement(main, "outlet", prepared).rename(columns={"group": "outlet"}),
-        "documents": grouped_agreement(main, "document", prepared).rename(columns={"group": "document"}),
+        "documents": grouped_agreement(main, "document", prepared).rename(
+            columns={"group": "document"}
+        ),
         "labels": per_label,
         "reviewers": per_annotator(main, kappas, prepared),
         "pairs": kappas,
@@ -320,7 +356,9 @@ def campaign_agreement(dims: dict[str, pd.DataFrame], labels=None, n_boot=1000, 
     }
 
 
-def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: int | None = 0) -> pd.DataFrame:
+def grouped_alpha_interval(
+    df: pd.DataFrame, by: str, n_boot: int = 1000, seed: int | None = 0
+) -> pd.DataFrame:
     """Nominal alpha per value of ``by`` (e.g. outlet) with a document-resampled 95% interval.
 
     alpha is grouped_agreement's; the interval is document_bootstrap on the group's rows
@@ -334,8 +372,15 @@ def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: 
         return pd.DataFrame(columns=columns)
     c = core._prepare(df)
     alphas = grouped_agreement(df, by, c)
-    out = pd.DataFrame({by: alphas["group"], "alpha": alphas["alpha"], "alpha_low": math.nan,
-                        "alpha_high": math.nan, "alpha_note": alphas["alpha_note"]})
+    out = pd.DataFrame(
+        {
+            by: alphas["group"],
+            "alpha": alphas["alpha"],
+            "alpha_low": math.nan,
+            "alpha_high": math.nan,
+            "alpha_note": alphas["alpha_note"],
+        }
+    )
     # Documents holding a paired passage, per group, from the one cleaned coding.
     row_group, groups = pd.factorize(df[by], sort=True)
     row_document, documents = pd.factorize(df["document"])
@@ -355,12 +400,14 @@ def grouped_alpha_interval(df: pd.DataFrame, by: str, n_boot: int = 1000, seed: 
             # One article: resampling documents would always give it back, so the interval
             # resamples its passages instead, and says so (passages of one article are not
             # independent, so this interval is narrower than a document-level one would be).
-            rows = df.iloc[order[bounds[g]:bounds[g + 1]]]
+            rows = df.iloc[order[bounds[g] : bounds[g + 1]]]
             result = bootstrap.bootstrap_alpha(rows, n_boot, seed)
             out.at[g, "alpha_low"], out.at[g, "alpha_high"] = result.low, result.high
-            out.at[g, "alpha_note"] = ("interval resamples passages, not documents: only one document "
-                                       "with a paired passage, so it understates the uncertainty")
+            out.at[g, "alpha_note"] = (
+                "interval resamples passages, not documents: only one document "
+                "with a paired passage, so it understates the uncertainty"
+            )
         elif n_boot:
-            rows = df.iloc[order[bounds[g]:bounds[g + 1]]]
+            rows = df.iloc[order[bounds[g] : bounds[g + 1]]]
             out.at[g, "alpha_low"], out.at[g, "alpha_high"] = document_bootstrap(rows, n_boot, seed)
     return out

@@ -93,7 +93,14 @@ def heatmap(pairs):
             defined = not math.isnan(kappa)
             # Red (0) through yellow to green (1); grey where undefined.
             hue = round(120 * max(0.0, min(1.0, kappa))) if defined else None
-            cells.append({"kappa": f"{kappa:.2f}" if defined else "–", "shared": shared, "hue": hue, "self": a == b})
+            cells.append(
+                {
+                    "kappa": f"{kappa:.2f}" if defined else "–",
+                    "shared": shared,
+                    "hue": hue,
+                    "self": a == b,
+                }
+            )
         rows.append({"name": a, "cells": cells})
     return {"names": names, "rows": rows}
 
@@ -107,16 +114,20 @@ def agreement(request, slug):
     for table in shown.values():
         # A campaign can span thousands of documents: page the long tables (the CSVs hold all).
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(request, "annotate/agreement.html", {
-        "campaign": campaign,
-        "overall": overall,
-        "tables": [(name, TABLES[name], table) for name, table in shown.items()],
-        "heatmap": heatmap(data["pairs"]),
-        "reliable": RELIABLE,
-        "tentative": TENTATIVE,
-        "babe": BABE_RANGE,
-        "explain": EXPLAIN,
-    })
+    return render(
+        request,
+        "annotate/agreement.html",
+        {
+            "campaign": campaign,
+            "overall": overall,
+            "tables": [(name, TABLES[name], table) for name, table in shown.items()],
+            "heatmap": heatmap(data["pairs"]),
+            "reliable": RELIABLE,
+            "tentative": TENTATIVE,
+            "babe": BABE_RANGE,
+            "explain": EXPLAIN,
+        },
+    )
 
 
 @login_required
@@ -127,7 +138,9 @@ def agreement_csv(request, slug, table):
     # The bootstrap interval only appears in the overall table; the others skip its cost.
     frame = agreement_tables(campaign, n_boot=1000 if table == "overall" else 0)[table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-agreement-{table}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{campaign.slug}-agreement-{table}.csv"'
+    )
     writer = csv.writer(response)
     writer.writerow(frame.columns)
     for row in frame.itertuples(index=False):

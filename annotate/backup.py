@@ -114,9 +114,17 @@ def _user_ids(c):
         Q(pk__in=Membership.objects.filter(campaign=c).values("user_id"))
         | Q(pk__in=Assignment.objects.filter(campaign=c).values("reviewer_id"))
         | Q(pk__in=Skip.objects.filter(campaign=c).values("reviewer_id"))
-        | Q(pk__in=AnnotationRevision.objects.filter(annotation__assignment__campaign=c).values("changed_by_id"))
+        | Q(
+            pk__in=AnnotationRevision.objects.filter(annotation__assignment__campaign=c).values(
+                "changed_by_id"
+            )
+        )
         | Q(pk__in=Adjudication.objects.filter(campaign=c).values("decided_by_id"))
-        | Q(pk__in=AdjudicationRevision.objects.filter(adjudication__campaign=c).values("changed_by_id"))
+        | Q(
+            pk__in=AdjudicationRevision.objects.filter(adjudication__campaign=c).values(
+                "changed_by_id"
+            )
+        )
         | Q(pk__in=Claim.objects.filter(campaign=c).values("created_by_id"))
         | Q(pk__in=ClaimLink.objects.filter(claim__campaign=c).values("proposed_by_id"))
         | Q(pk__in=ClaimLink.objects.filter(claim__campaign=c).values("decided_by_id"))
@@ -127,42 +135,111 @@ def _user_ids(c):
 def _ordered_pair(values):
     """A suggestion stores its pair lowest passage id first; new ids may have swapped them."""
     if values["passage_a_id"] > values["passage_b_id"]:
-        values["passage_a_id"], values["passage_b_id"] = values["passage_b_id"], values["passage_a_id"]
+        values["passage_a_id"], values["passage_b_id"] = (
+            values["passage_b_id"],
+            values["passage_a_id"],
+        )
 
 
 def all_sections():
     User = get_user_model()
     return [
         Section("users", User, _user_ids, key=("username",), reuse=True, only=USER_FIELDS),
-        Section("sources", Source, lambda c: Source.objects.filter(pk__in=Document.objects.filter(
-            pk__in=_document_ids(c)).values("source_id")), key=("name",), reuse=True, unique=("slug",)),
-        Section("documents", Document, lambda c: Document.objects.filter(pk__in=_document_ids(c)),
-                key=("content_hash", "source"), reuse=True),
-        Section("passages", Passage, lambda c: Passage.objects.filter(document_id__in=_document_ids(c)),
-                key=("document", "position"), reuse=True, parent="document"),
-        Section("figures", Figure, lambda c: Figure.objects.filter(passage__document_id__in=_document_ids(c)),
-                key=("passage", "start"), reuse=True, parent="passage", derived=True),
-        Section("schemes", LabelScheme, lambda c: LabelScheme.objects.filter(pk=c.scheme_id),
-                key=("slug",), reuse=True, unique=("name",)),
-        Section("labels", Label, lambda c: Label.objects.filter(scheme_id=c.scheme_id),
-                key=("scheme", "value"), reuse=True, parent="scheme"),
-        Section("markers", BiasMarker, lambda c: BiasMarker.objects.filter(scheme_id=c.scheme_id),
-                key=("scheme", "value"), reuse=True, parent="scheme"),
-        Section("campaigns", Campaign, lambda c: Campaign.objects.filter(pk=c.pk), key=("slug",), unique=("name",)),
+        Section(
+            "sources",
+            Source,
+            lambda c: Source.objects.filter(
+                pk__in=Document.objects.filter(pk__in=_document_ids(c)).values("source_id")
+            ),
+            key=("name",),
+            reuse=True,
+            unique=("slug",),
+        ),
+        Section(
+            "documents",
+            Document,
+            lambda c: Document.objects.filter(pk__in=_document_ids(c)),
+            key=("content_hash", "source"),
+            reuse=True,
+        ),
+        Section(
+            "passages",
+            Passage,
+            lambda c: Passage.objects.filter(document_id__in=_document_ids(c)),
+            key=("document", "position"),
+            reuse=True,
+            parent="document",
+        ),
+        Section(
+            "figures",
+            Figure,
+            lambda c: Figure.objects.filter(passage__document_id__in=_document_ids(c)),
+            key=("passage", "start"),
+            reuse=True,
+            parent="passage",
+            derived=True,
+        ),
+        Section(
+            "schemes",
+            LabelScheme,
+            lambda c: LabelScheme.objects.filter(pk=c.scheme_id),
+            key=("slug",),
+            reuse=True,
+            unique=("name",),
+        ),
+        Section(
+            "labels",
+            Label,
+            lambda c: Label.objects.filter(scheme_id=c.scheme_id),
+            key=("scheme", "value"),
+            reuse=True,
+            parent="scheme",
+        ),
+        Section(
+            "markers",
+            BiasMarker,
+            lambda c: BiasMarker.objects.filter(scheme_id=c.scheme_id),
+            key=("scheme", "value"),
+            reuse=True,
+            parent="scheme",
+        ),
+        Section(
+            "campaigns",
+            Campaign,
+            lambda c: Campaign.objects.filter(pk=c.pk),
+            key=("slug",),
+            unique=("name",),
+        ),
         Section("memberships", Membership, lambda c: Membership.objects.filter(campaign=c)),
-        Section("campaign_documents", CampaignDocument, lambda c: CampaignDocument.objects.filter(campaign=c)),
+        Section(
+            "campaign_documents",
+            CampaignDocument,
+            lambda c: CampaignDocument.objects.filter(campaign=c),
+        ),
         Section("assignments", Assignment, lambda c: Assignment.objects.filter(campaign=c)),
         Section("skips", Skip, lambda c: Skip.objects.filter(campaign=c)),
-        Section("annotations", Annotation, lambda c: Annotation.objects.filter(assignment__campaign=c)),
-        Section("annotation_revisions", AnnotationRevision,
-                lambda c: AnnotationRevision.objects.filter(annotation__assignment__campaign=c)),
+        Section(
+            "annotations", Annotation, lambda c: Annotation.objects.filter(assignment__campaign=c)
+        ),
+        Section(
+            "annotation_revisions",
+            AnnotationRevision,
+            lambda c: AnnotationRevision.objects.filter(annotation__assignment__campaign=c),
+        ),
         Section("adjudications", Adjudication, lambda c: Adjudication.objects.filter(campaign=c)),
-        Section("adjudication_revisions", AdjudicationRevision,
-                lambda c: AdjudicationRevision.objects.filter(adjudication__campaign=c)),
+        Section(
+            "adjudication_revisions",
+            AdjudicationRevision,
+            lambda c: AdjudicationRevision.objects.filter(adjudication__campaign=c),
+        ),
         Section("claims", Claim, lambda c: Claim.objects.filter(campaign=c)),
         Section("claim_links", ClaimLink, lambda c: ClaimLink.objects.filter(claim__campaign=c)),
-        Section("claim_suggestions", ClaimSuggestion, lambda c: ClaimSuggestion.objects.filter(campaign=c),
-                normalise=_ordered_pair),
+        Section(
+            "claim_suggestions",
+            ClaimSuggestion,
+            lambda c: ClaimSuggestion.objects.filter(campaign=c),
+            normalise=_ordered_pair,
+        ),
     ]
 
 
@@ -171,7 +248,9 @@ def section_of(sections, f):
     for s in sections:
         if f.related_model is s.model:
             return s.name
-    raise BackupError(f"{f.model.__name__}.{f.name} refers to {f.related_model.__name__}, which no section holds")
+    raise BackupError(
+        f"{f.model.__name__}.{f.name} refers to {f.related_model.__name__}, which no section holds"
+    )
 
 
 def _jsonable(value):
@@ -203,18 +282,28 @@ def backup_campaign(campaign, path):
             if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            _dump(out, {
-                "format": FORMAT, "version": VERSION,
-                "campaign": {"slug": campaign.slug, "name": campaign.name},
-                "sections": [s.name for s in sections], "created_at": timezone.now().isoformat(),
-            })
+            _dump(
+                out,
+                {
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "campaign": {"slug": campaign.slug, "name": campaign.name},
+                    "sections": [s.name for s in sections],
+                    "created_at": timezone.now().isoformat(),
+                },
+            )
             for s in sections:
                 fields = s.fields()
                 names = [f.name for f in fields]
-                rows = s.rows(campaign).order_by("pk").values_list("pk", *(f.attname for f in fields))
+                rows = (
+                    s.rows(campaign).order_by("pk").values_list("pk", *(f.attname for f in fields))
+                )
                 n = 0
                 for values in rows.iterator(chunk_size=2000):
-                    row = {"id": values[0], **{k: _jsonable(v) for k, v in zip(names, values[1:], strict=True)}}
+                    row = {
+                        "id": values[0],
+                        **{k: _jsonable(v) for k, v in zip(names, values[1:], strict=True)},
+                    }
                     _dump(out, {"section": s.name, "row": row})
                     n += 1
                 counts[s.name] = n

@@ -55,7 +55,9 @@ def restore_campaign(path):
     listed, named = _header(next(lines, None), sections)
     clash = Campaign.objects.filter(Q(slug=named["slug"]) | Q(name=named.get("name"))).first()
     if clash is not None:
-        raise BackupError(f"a campaign “{clash.name}” (slug {clash.slug}) already exists in this database")
+        raise BackupError(
+            f"a campaign “{clash.name}” (slug {clash.slug}) already exists in this database"
+        )
     restorer = _Restorer(sections, listed)
     try:
         with transaction.atomic(), _original_timestamps(sections):
@@ -88,7 +90,9 @@ def _lines(path):
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise BackupError(f"line {number}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+                    raise BackupError(
+                        f"line {number}: not valid JSON ({exc.msg}, column {exc.colno})"
+                    ) from None
                 if not isinstance(item, dict):
                     raise BackupError(f"line {number}: expected a JSON object")
                 yield number, item
@@ -105,7 +109,9 @@ def _header(first, sections):
         raise BackupError("the file is empty")
     number, item = first
     if item.get("format") != FORMAT:
-        raise BackupError(f'line {number}: not a Credence campaign backup (no "format": "{FORMAT}" header)')
+        raise BackupError(
+            f'line {number}: not a Credence campaign backup (no "format": "{FORMAT}" header)'
+        )
     if item.get("version") != VERSION:
         raise BackupError(
             f"line {number}: backup format version {item.get('version')!r}; this Credence reads version {VERSION}"
@@ -115,7 +121,9 @@ def _header(first, sections):
         raise BackupError(f'line {number}: the header\'s "sections" must be a list of names')
     unknown = [n for n in listed if n not in {s.name for s in sections}]
     if unknown:
-        raise BackupError(f"line {number}: unknown section(s) {', '.join(unknown)}: made by a newer Credence?")
+        raise BackupError(
+            f"line {number}: unknown section(s) {', '.join(unknown)}: made by a newer Credence?"
+        )
     campaign = item.get("campaign")
     if not isinstance(campaign, dict) or not isinstance(campaign.get("slug"), str):
         raise BackupError(f"line {number}: the header does not name the campaign")
@@ -166,7 +174,12 @@ class _Restorer:
             targets = {n: section_of(sections, f) for n, f in fields.items() if f.is_relation}
             parent = fields[s.parent] if s.parent else None
             self.tables[s.name] = _Table(
-                s, fields, targets, [fields[k].attname for k in s.key], parent, targets.get(s.parent, "")
+                s,
+                fields,
+                targets,
+                [fields[k].attname for k in s.key],
+                parent,
+                targets.get(s.parent, ""),
             )
         self.ids = defaultdict(dict)  # section -> old id -> new id
         self.reused_ids = defaultdict(set)  # section -> ids of rows that were already here
@@ -178,11 +191,15 @@ class _Restorer:
     def add(self, number, item):
         name, row = item.get("section"), item.get("row")
         if name not in self.tables or not isinstance(row, dict):
-            raise BackupError(f'line {number}: expected {{"section": a known section, "row": {{...}}}}')
+            raise BackupError(
+                f'line {number}: expected {{"section": a known section, "row": {{...}}}}'
+            )
         if name not in self.listed:
             raise BackupError(f"line {number}: section {name} is not listed in the header")
         if name != self.current:
-            if self.current is not None and self.order.index(name) <= self.order.index(self.current):
+            if self.current is not None and self.order.index(name) <= self.order.index(
+                self.current
+            ):
                 raise BackupError(
                     f"line {number}: section {name} after {self.current}; the order is {', '.join(self.order)}"
                 )
@@ -200,10 +217,14 @@ class _Restorer:
                 self._check_children(table)
         read = {k: v for k, v in self.read.items() if v}
         if not isinstance(counts, dict) or {k: v for k, v in counts.items() if v} != read:
-            raise BackupError(f"line {number}: the closing line counts {counts} rows but the file holds {read}")
+            raise BackupError(
+                f"line {number}: the closing line counts {counts} rows but the file holds {read}"
+            )
         for name in ("schemes", "campaigns"):
             if len(self.ids[name]) != 1:
-                raise BackupError(f"the file holds {len(self.ids[name])} rows of {name}; a backup has exactly one")
+                raise BackupError(
+                    f"the file holds {len(self.ids[name])} rows of {name}; a backup has exactly one"
+                )
         self.report.campaign = Campaign.objects.get(pk=next(iter(self.ids["campaigns"].values())))
 
     def _check_children(self, table):
@@ -214,7 +235,9 @@ class _Restorer:
         name, attname = table.section.name, table.parent.attname
         held = (
             table.section.model.objects.filter(**{f"{attname}__in": reused})
-            .values(attname).annotate(n=Count("pk")).order_by()
+            .values(attname)
+            .annotate(n=Count("pk"))
+            .order_by()
         )
         for row in held:
             if row["n"] != self.matched[name][row[attname]]:
@@ -242,7 +265,9 @@ class _Restorer:
                 self.report.reused[s.name] += 1  # the database's own, computed from the same text
                 continue
             if found is None and parent_id in self.reused_ids[table.parent_section]:
-                raise BackupError(f"line {number}: its {s.parent} is already in this database without this row")
+                raise BackupError(
+                    f"line {number}: its {s.parent} is already in this database without this row"
+                )
             self._check_unique(table, number, values, found)
             if found is None:
                 obj = s.model(**values)
@@ -297,7 +322,11 @@ class _Restorer:
             return None
         if f.is_relation:
             target = table.targets[f.name]
-            if isinstance(value, bool) or not isinstance(value, int) or value not in self.ids[target]:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value not in self.ids[target]
+            ):
                 raise BackupError(f"{where} refers to {target} {value!r}, which is not in the file")
             return self.ids[target][value]
         try:
@@ -309,7 +338,11 @@ class _Restorer:
             raise BackupError(f"{where}: a date-time needs its time zone")
         if isinstance(value, str) and f.max_length and len(value) > f.max_length:
             raise BackupError(f"{where} is longer than {f.max_length} characters")
-        if f.choices and value not in {k for k, _ in f.flatchoices} and not (f.blank and value == ""):
+        if (
+            f.choices
+            and value not in {k for k, _ in f.flatchoices}
+            and not (f.blank and value == "")
+        ):
             raise BackupError(f"{where}: {value!r} is not one of the allowed values")
         return value
 
@@ -324,7 +357,11 @@ class _Restorer:
     def _check_unique(self, table, number, values, found):
         model = table.section.model
         for name in table.section.unique:
-            owner = model.objects.filter(**{name: values[name]}).exclude(pk=found.pk if found else None).first()
+            owner = (
+                model.objects.filter(**{name: values[name]})
+                .exclude(pk=found.pk if found else None)
+                .first()
+            )
             if owner is not None:
                 raise BackupError(
                     f"line {number}: another {model._meta.verbose_name} (“{owner}”) already has "

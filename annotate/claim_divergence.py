@@ -87,7 +87,9 @@ def claim_divergence(links: pd.DataFrame, primary=None) -> pd.DataFrame:
         disagreeing = sum(verdicts.values())
         from_others = bool(verdicts) and disagreeing * 2 > len(verdicts)
         from_primary = bool(
-            primary_interval is not None and primary_interval[1] == currency and disjoint(span, primary_interval[0])
+            primary_interval is not None
+            and primary_interval[1] == currency
+            and disjoint(span, primary_interval[0])
         )
         rows.append((link, from_others, from_primary, disagreeing, len(verdicts)))
     return pd.DataFrame(rows, columns=["link", *FLAG_COLUMNS]).set_index("link")
@@ -112,11 +114,13 @@ def outlet_claim_counts(links: pd.DataFrame, outlets=None) -> pd.DataFrame:
             diverging_claim=links["claim"].where(links["diverges"]),
             unattributed_claim=links["claim"].where(links["has_value"] & ~links["attributed"]),
         ).groupby("outlet")
-        frame = pd.DataFrame({
-            "claims_covered": grouped["claim"].nunique(),
-            "claims_diverging": grouped["diverging_claim"].nunique(),
-            "claims_unattributed": grouped["unattributed_claim"].nunique(),
-        })
+        frame = pd.DataFrame(
+            {
+                "claims_covered": grouped["claim"].nunique(),
+                "claims_diverging": grouped["diverging_claim"].nunique(),
+                "claims_unattributed": grouped["unattributed_claim"].nunique(),
+            }
+        )
     if outlets is not None:
         frame = frame.reindex(list(outlets), fill_value=0)
     frame.index.name = "outlet"

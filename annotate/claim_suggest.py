@@ -58,9 +58,17 @@ def signatures(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
-def suggest_pairs(passages: pd.DataFrame, figures: pd.DataFrame, *, top_k=TOP_K, limit=200,
-                  exclude=frozenset(), min_similarity=MIN_SIMILARITY, figure_weight=FIGURE_WEIGHT,
-                  max_df=MAX_DF) -> pd.DataFrame:
+def suggest_pairs(
+    passages: pd.DataFrame,
+    figures: pd.DataFrame,
+    *,
+    top_k=TOP_K,
+    limit=200,
+    exclude=frozenset(),
+    min_similarity=MIN_SIMILARITY,
+    figure_weight=FIGURE_WEIGHT,
+    max_df=MAX_DF,
+) -> pd.DataFrame:
     """Ranked candidate pairs (PAIR_COLUMNS), best first, at most `limit`.
 
     `passages`: passage (id), outlet, text. `figures`: passage, kind, unit, currency, value.
@@ -114,7 +122,9 @@ def _tfidf(texts, max_df):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, dtype=np.float32,
+        stop_words="english",
+        sublinear_tf=True,
+        dtype=np.float32,
         max_df=min(1.0, max(max_df, MAX_DF_FLOOR / max(n, 1))),
     )
     try:
@@ -145,4 +155,8 @@ def _top_neighbours(vectors, outlets, top_k, min_similarity):
         out_sims.append(v[keep])
     if not out_rows:
         return np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=np.float32)
-    return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_sims).astype(float)
+    return (
+        np.concatenate(out_rows),
+        np.concatenate(out_cols),
+        np.concatenate(out_sims).astype(float),
+    )

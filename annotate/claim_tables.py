@@ -27,7 +27,9 @@ def excerpt(text, limit=EXCERPT):
 
 
 class ClaimTable(tables.Table):
-    statement = tables.Column(linkify=lambda record: reverse("annotate:claim", args=[record.campaign.slug, record.pk]))
+    statement = tables.Column(
+        linkify=lambda record: reverse("annotate:claim", args=[record.campaign.slug, record.pk])
+    )
     outlets = tables.Column(verbose_name="Outlets", orderable=False)
     linked = tables.Column(verbose_name="Passages", orderable=False)
     diverging = tables.Column(verbose_name="Outlets diverging", orderable=False)
@@ -86,12 +88,18 @@ class OutletLinkTable(tables.Table):
         return format_html_join(" ", '<span class="flag">{}</span>', ((f,) for f in record.flags))
 
     def render_edit(self, record):
-        return render_to_string("annotate/claim_link_edit.html", {
-            "link": record, "claim": self.claim, "campaign": self.claim.campaign,
-            "value": "" if record.value is None else format(record.value.normalize(), "f"),
-            "qualifiers": Figure.Qualifier.choices, "cited_types": CitedSourceType.choices,
-            "csrf_token": get_token(self.request),
-        })
+        return render_to_string(
+            "annotate/claim_link_edit.html",
+            {
+                "link": record,
+                "claim": self.claim,
+                "campaign": self.claim.campaign,
+                "value": "" if record.value is None else format(record.value.normalize(), "f"),
+                "qualifiers": Figure.Qualifier.choices,
+                "cited_types": CitedSourceType.choices,
+                "csrf_token": get_token(self.request),
+            },
+        )
 
 
 class ProposedLinkTable(tables.Table):
@@ -115,10 +123,15 @@ class ProposedLinkTable(tables.Table):
         return record.value_text or "no figure"
 
     def render_decide(self, record):
-        return render_to_string("annotate/claim_decide_buttons.html", {
-            "action": reverse("annotate:claim_link_decide", args=[self.claim.campaign.slug, record.id]),
-            "csrf_token": get_token(self.request),
-        })
+        return render_to_string(
+            "annotate/claim_decide_buttons.html",
+            {
+                "action": reverse(
+                    "annotate:claim_link_decide", args=[self.claim.campaign.slug, record.id]
+                ),
+                "csrf_token": get_token(self.request),
+            },
+        )
 
 
 class SearchResultTable(tables.Table):
@@ -145,7 +158,8 @@ class SearchResultTable(tables.Table):
             '<form method="post" action="{}" class="inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input type="hidden" name="passage" value="{}"><button type="submit" class="link-passage">Link</button></form>',
             reverse("annotate:claim_link", args=[self.claim.campaign.slug, self.claim.pk]),
-            get_token(self.request), record.pk,
+            get_token(self.request),
+            record.pk,
         )
 
 
@@ -167,7 +181,11 @@ class SuggestionTable(tables.Table):
         self.request, self.campaign, self.claims = request, campaign, claims
 
     def _passage(self, passage):
-        return format_html('<span class="muted">{}</span><br>{}', passage.document.source.name, excerpt(passage.text))
+        return format_html(
+            '<span class="muted">{}</span><br>{}',
+            passage.document.source.name,
+            excerpt(passage.text),
+        )
 
     def render_first(self, record):
         return self._passage(record.passage_a)
@@ -176,10 +194,19 @@ class SuggestionTable(tables.Table):
         return self._passage(record.passage_b)
 
     def render_score(self, record):
-        return format_html('{} <span class="muted">(wording {})</span>', f"{record.score:.2f}", f"{record.similarity:.2f}")
+        return format_html(
+            '{} <span class="muted">(wording {})</span>',
+            f"{record.score:.2f}",
+            f"{record.similarity:.2f}",
+        )
 
     def render_decide(self, record):
-        return render_to_string("annotate/claim_suggestion_buttons.html", {
-            "suggestion": record, "campaign": self.campaign, "claims": self.claims,
-            "csrf_token": get_token(self.request),
-        })
+        return render_to_string(
+            "annotate/claim_suggestion_buttons.html",
+            {
+                "suggestion": record,
+                "campaign": self.campaign,
+                "claims": self.claims,
+                "csrf_token": get_token(self.request),
+            },
+        )

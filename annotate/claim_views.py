@@ -53,10 +53,19 @@ def claim_list(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     table = ClaimTable(claims_report.claims_overview(campaign))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    open_count = ClaimSuggestion.objects.filter(campaign=campaign, status=ClaimSuggestion.Status.OPEN).count()
-    return render(request, "annotate/claims.html", {
-        "campaign": campaign, "table": table, "form": ClaimForm(), "open_suggestions": open_count,
-    })
+    open_count = ClaimSuggestion.objects.filter(
+        campaign=campaign, status=ClaimSuggestion.Status.OPEN
+    ).count()
+    return render(
+        request,
+        "annotate/claims.html",
+        {
+            "campaign": campaign,
+            "table": table,
+            "form": ClaimForm(),
+            "open_suggestions": open_count,
+        },
+    )
 
 
 @login_required
@@ -85,19 +94,37 @@ def claim_detail(request, slug, pk):
     results = None
     if query.strip():
         found = claims.search_passages(campaign, query)
-        results = SearchResultTable(found, request=request, claim=claim,
-                                    linked=[r.passage_id for r in accepted])
-    form = ClaimForm(initial={
-        "statement": claim.statement, "kind": claim.kind, "unit": claim.unit, "currency": claim.currency,
-        "primary_value": claims_report.plain(claim.primary_value), "primary_qualifier": claim.primary_qualifier,
-        "primary_source": claim.primary_source,
-    })
-    return render(request, "annotate/claim.html", {
-        "campaign": campaign, "claim": claim, "table": table, "form": form, "query": query,
-        "results": results, "diverging": any(r.diverges for r in accepted),
-        "primary_value": plain_number(claim.primary_value),
-        "proposed": ProposedLinkTable(proposed, request=request, claim=claim) if proposed else None,
-    })
+        results = SearchResultTable(
+            found, request=request, claim=claim, linked=[r.passage_id for r in accepted]
+        )
+    form = ClaimForm(
+        initial={
+            "statement": claim.statement,
+            "kind": claim.kind,
+            "unit": claim.unit,
+            "currency": claim.currency,
+            "primary_value": claims_report.plain(claim.primary_value),
+            "primary_qualifier": claim.primary_qualifier,
+            "primary_source": claim.primary_source,
+        }
+    )
+    return render(
+        request,
+        "annotate/claim.html",
+        {
+            "campaign": campaign,
+            "claim": claim,
+            "table": table,
+            "form": form,
+            "query": query,
+            "results": results,
+            "diverging": any(r.diverges for r in accepted),
+            "primary_value": plain_number(claim.primary_value),
+            "proposed": ProposedLinkTable(proposed, request=request, claim=claim)
+            if proposed
+            else None,
+        },
+    )
 
 
 @login_required
@@ -138,7 +165,9 @@ def claim_link(request, slug, pk):
     else:
         try:
             claims.link_passage(campaign, request.user, claim.pk, form.cleaned_data["passage"])
-            messages.success(request, "Passage linked; check the value and attribution filled in from it.")
+            messages.success(
+                request, "Passage linked; check the value and attribution filled in from it."
+            )
         except claims.ClaimError as exc:
             messages.error(request, str(exc))
     return redirect("annotate:claim", slug=slug, pk=claim.pk)
@@ -193,13 +222,19 @@ def claim_link_decide(request, slug, link_id):
 @login_required
 def suggestions(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
-    queryset = ClaimSuggestion.objects.filter(campaign=campaign, status=ClaimSuggestion.Status.OPEN).select_related(
-        "passage_a__document__source", "passage_b__document__source"
-    ).order_by("rank", "id")
-    claim_choices = list(Claim.objects.filter(campaign=campaign).values_list("pk", "statement").order_by("statement"))
+    queryset = (
+        ClaimSuggestion.objects.filter(campaign=campaign, status=ClaimSuggestion.Status.OPEN)
+        .select_related("passage_a__document__source", "passage_b__document__source")
+        .order_by("rank", "id")
+    )
+    claim_choices = list(
+        Claim.objects.filter(campaign=campaign).values_list("pk", "statement").order_by("statement")
+    )
     table = SuggestionTable(queryset, request=request, campaign=campaign, claims=claim_choices)
     RequestConfig(request, paginate={"per_page": SUGGESTIONS_PER_PAGE}).configure(table)
-    return render(request, "annotate/claim_suggestions.html", {"campaign": campaign, "table": table})
+    return render(
+        request, "annotate/claim_suggestions.html", {"campaign": campaign, "table": table}
+    )
 
 
 @login_required
@@ -207,7 +242,10 @@ def suggestions(request, slug):
 def suggestions_refresh(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     found = claims.refresh_suggestions(campaign)
-    messages.success(request, f"{found} suggestion(s) found; pairs you accepted or rejected are not suggested again.")
+    messages.success(
+        request,
+        f"{found} suggestion(s) found; pairs you accepted or rejected are not suggested again.",
+    )
     return redirect("annotate:claim_suggestions", slug=slug)
 
 
@@ -221,7 +259,11 @@ def suggestion_accept(request, slug, suggestion_id):
         return redirect("annotate:claim_suggestions", slug=slug)
     try:
         claim = claims.accept_suggestion(
-            campaign, request.user, suggestion_id, form.cleaned_data["statement"], form.cleaned_data["claim"]
+            campaign,
+            request.user,
+            suggestion_id,
+            form.cleaned_data["statement"],
+            form.cleaned_data["claim"],
         )
     except claims.ClaimError as exc:
         messages.error(request, f"Nothing was linked: {exc}")
@@ -263,7 +305,8 @@ def claim_propose(request, slug, pk):
     campaign, role = campaign_for(request, slug, Membership.Role.REVIEWER)
     assignment = (
         Assignment.objects.filter(campaign=campaign, pk=pk, reviewer=request.user)
-        .select_related("passage__document__source").first()
+        .select_related("passage__document__source")
+        .first()
     )
     if assignment is None:
         raise Http404("No such passage.")
@@ -273,18 +316,30 @@ def claim_propose(request, slug, pk):
             messages.error(request, _form_errors(form))
             return redirect("annotate:claim_propose", slug=slug, pk=pk)
         try:
-            _link, created = claims.propose_link(campaign, request.user, form.cleaned_data["claim"], assignment.passage_id)
+            _link, created = claims.propose_link(
+                campaign, request.user, form.cleaned_data["claim"], assignment.passage_id
+            )
         except claims.ClaimError as exc:
             messages.error(request, str(exc))
             return redirect("annotate:claim_propose", slug=slug, pk=pk)
-        messages.success(request, "Thank you: a curator will check the link." if created
-                         else "This passage is already proposed for that claim.")
+        messages.success(
+            request,
+            "Thank you: a curator will check the link."
+            if created
+            else "This passage is already proposed for that claim.",
+        )
         return redirect("annotate:passage", slug=slug, pk=pk)
     text = assignment.passage.text
     if campaign.blind_outlet:
         document = assignment.passage.document
         text = selectors.redact_outlet(text, document.source, document)
-    return render(request, "annotate/claim_propose.html", {
-        "campaign": campaign, "assignment": assignment, "text": text,
-        "statements": claims.statements_for_reviewers(campaign),
-    })
+    return render(
+        request,
+        "annotate/claim_propose.html",
+        {
+            "campaign": campaign,
+            "assignment": assignment,
+            "text": text,
+            "statements": claims.statements_for_reviewers(campaign),
+        },
+    )

@@ -44,7 +44,9 @@ def campaign_passages(campaign):
 
 
 def _passage(campaign, passage_id):
-    passage = campaign_passages(campaign).filter(pk=passage_id).select_related("document__source").first()
+    passage = (
+        campaign_passages(campaign).filter(pk=passage_id).select_related("document__source").first()
+    )
     if passage is None:
         raise ClaimError("That passage is not part of this campaign.")
     return passage
@@ -90,7 +92,9 @@ def pick_figure(claim, figures):
 
     def fit(f):
         same_kind = not claim.kind or f.kind == claim.kind
-        same_detail = (claim.unit and f.unit == claim.unit) or (claim.currency and f.currency == claim.currency)
+        same_detail = (claim.unit and f.unit == claim.unit) or (
+            claim.currency and f.currency == claim.currency
+        )
         named = bool(f.unit) and (f.unit in words or f.unit.rstrip("s") in words)
         return (not (same_kind and same_detail), not named, not same_kind)
 
@@ -102,10 +106,19 @@ def prefill(campaign, claim, passage):
     attribution from what reviewers (or the curator) said it cites."""
     figure = pick_figure(claim, Figure.objects.filter(passage=passage))
     source, cited_type = attribution(campaign, passage.pk)
-    fields = {"attributed_to": source, "cited_type": cited_type, "attributed": bool(source or cited_type)}
+    fields = {
+        "attributed_to": source,
+        "cited_type": cited_type,
+        "attributed": bool(source or cited_type),
+    }
     if figure is not None:
-        fields.update(value=figure.value, qualifier=figure.qualifier, unit=figure.unit,
-                      currency=figure.currency, value_text=figure.text)
+        fields.update(
+            value=figure.value,
+            qualifier=figure.qualifier,
+            unit=figure.unit,
+            currency=figure.currency,
+            value_text=figure.text,
+        )
     return fields
 
 
@@ -122,7 +135,9 @@ def create_claim(campaign, user, statement, **details):
     with transaction.atomic():
         if Claim.objects.filter(campaign=campaign, statement__iexact=statement).exists():
             raise ClaimError(f"A claim “{statement}” already exists in this campaign.")
-        return Claim.objects.create(campaign=campaign, statement=statement, created_by=user, **details)
+        return Claim.objects.create(
+            campaign=campaign, statement=statement, created_by=user, **details
+        )
 
 
 def update_claim(campaign, user, claim_id, **details):
@@ -131,7 +146,9 @@ def update_claim(campaign, user, claim_id, **details):
         statement = " ".join((details.pop("statement", claim.statement) or "").split())
         if not statement:
             raise ClaimError("Write the claim's statement: what is asserted, in a few words.")
-        clash = Claim.objects.filter(campaign=campaign, statement__iexact=statement).exclude(pk=claim.pk)
+        clash = Claim.objects.filter(campaign=campaign, statement__iexact=statement).exclude(
+            pk=claim.pk
+        )
         if clash.exists():
             raise ClaimError(f"A claim “{statement}” already exists in this campaign.")
         claim.statement = statement
@@ -164,8 +181,13 @@ def link_passage(campaign, user, claim_id, passage_id):
         fields = prefill(campaign, claim, passage)
         if link is None:
             return ClaimLink.objects.create(
-                claim=claim, passage=passage, status=Status.ACCEPTED, proposed_by=user,
-                decided_by=user, decided_at=now, **fields,
+                claim=claim,
+                passage=passage,
+                status=Status.ACCEPTED,
+                proposed_by=user,
+                decided_by=user,
+                decided_at=now,
+                **fields,
             )
         for key, value in fields.items():
             setattr(link, key, value)
@@ -186,12 +208,17 @@ def propose_link(campaign, user, claim_id, passage_id):
         link = ClaimLink.objects.filter(claim=claim, passage=passage).first()
         if link is not None:
             if link.status == Status.REJECTED:
-                raise ClaimError("A curator already decided this passage does not assert that claim.")
+                raise ClaimError(
+                    "A curator already decided this passage does not assert that claim."
+                )
             return link, False
         try:
             with transaction.atomic():
                 link = ClaimLink.objects.create(
-                    claim=claim, passage=passage, status=Status.PROPOSED, proposed_by=user,
+                    claim=claim,
+                    passage=passage,
+                    status=Status.PROPOSED,
+                    proposed_by=user,
                     **prefill(campaign, claim, passage),
                 )
         except IntegrityError:  # proposed at the same moment by someone else
@@ -201,9 +228,7 @@ def propose_link(campaign, user, claim_id, passage_id):
 
 def _link(campaign, link_id):
     link = (
-        ClaimLink.objects.select_for_update()
-        .filter(claim__campaign=campaign, pk=link_id)
-        .first()
+        ClaimLink.objects.select_for_update().filter(claim__campaign=campaign, pk=link_id).first()
     )
     if link is None:
         raise ClaimError("There is no such link in this campaign.")
@@ -219,7 +244,16 @@ def decide_link(campaign, user, link_id, accept):
         return link
 
 
-LINK_FIELDS = ("value", "qualifier", "unit", "currency", "value_text", "attributed", "attributed_to", "cited_type")
+LINK_FIELDS = (
+    "value",
+    "qualifier",
+    "unit",
+    "currency",
+    "value_text",
+    "attributed",
+    "attributed_to",
+    "cited_type",
+)
 
 
 def update_link(campaign, user, link_id, data):
@@ -250,7 +284,9 @@ def suggestion_frames(campaign):
     """(passages, figures) long frames for annotate.claim_suggest: two queries."""
     passages = campaign_passages(campaign)
     with_figures = passages.filter(figures__isnull=False).distinct()
-    passage_rows = list(with_figures.values_list("id", "document__source_id", "text").order_by("id"))
+    passage_rows = list(
+        with_figures.values_list("id", "document__source_id", "text").order_by("id")
+    )
     figure_rows = list(
         Figure.objects.filter(passage__in=with_figures.values("id"))
         .values_list("passage_id", "kind", "unit", "currency", "value")
@@ -270,9 +306,11 @@ def _settled_pairs(campaign):
         .values_list("passage_a_id", "passage_b_id")
     )
     by_claim = {}
-    for claim_id, passage_id in ClaimLink.objects.filter(claim__campaign=campaign).exclude(
-        status=Status.REJECTED
-    ).values_list("claim_id", "passage_id"):
+    for claim_id, passage_id in (
+        ClaimLink.objects.filter(claim__campaign=campaign)
+        .exclude(status=Status.REJECTED)
+        .values_list("claim_id", "passage_id")
+    ):
         by_claim.setdefault(claim_id, []).append(passage_id)
     for members in by_claim.values():
         members.sort()
@@ -286,11 +324,18 @@ def refresh_suggestions(campaign, limit=SUGGESTIONS_KEPT):
     with transaction.atomic():
         settled = _settled_pairs(campaign)
         pairs = suggest_pairs(passages, figures, limit=limit, exclude=settled)
-        ClaimSuggestion.objects.filter(campaign=campaign, status=ClaimSuggestion.Status.OPEN).delete()
+        ClaimSuggestion.objects.filter(
+            campaign=campaign, status=ClaimSuggestion.Status.OPEN
+        ).delete()
         ClaimSuggestion.objects.bulk_create(
             ClaimSuggestion(
-                campaign=campaign, passage_a_id=row.passage_a, passage_b_id=row.passage_b,
-                score=row.score, similarity=row.similarity, shared=row.shared[:200], rank=rank,
+                campaign=campaign,
+                passage_a_id=row.passage_a,
+                passage_b_id=row.passage_b,
+                score=row.score,
+                similarity=row.similarity,
+                shared=row.shared[:200],
+                rank=rank,
             )
             for rank, row in enumerate(pairs.itertuples(index=False), start=1)
         )
@@ -319,9 +364,14 @@ def accept_suggestion(campaign, user, suggestion_id, statement="", claim_id=None
             claim = _claim(campaign, claim_id)
         elif (statement or "").strip():
             kind, detail = _shared_detail(suggestion.shared)
-            claim = create_claim(campaign, user, statement, kind=kind,
-                                 unit="" if kind == "money" else detail,
-                                 currency=detail if kind == "money" else "")
+            claim = create_claim(
+                campaign,
+                user,
+                statement,
+                kind=kind,
+                unit="" if kind == "money" else detail,
+                currency=detail if kind == "money" else "",
+            )
         else:
             raise ClaimError("Write a statement for the new claim, or pick an existing claim.")
         now = timezone.now()
@@ -330,8 +380,13 @@ def accept_suggestion(campaign, user, suggestion_id, statement="", claim_id=None
             passage = _passage(campaign, passage_id)
             if link is None:
                 ClaimLink.objects.create(
-                    claim=claim, passage=passage, status=Status.ACCEPTED, proposed_by=user,
-                    decided_by=user, decided_at=now, **prefill(campaign, claim, passage),
+                    claim=claim,
+                    passage=passage,
+                    status=Status.ACCEPTED,
+                    proposed_by=user,
+                    decided_by=user,
+                    decided_at=now,
+                    **prefill(campaign, claim, passage),
                 )
             elif link.status != Status.ACCEPTED:
                 link.status, link.decided_by, link.decided_at = Status.ACCEPTED, user, now
@@ -375,4 +430,6 @@ def search_passages(campaign, query, limit=20):
 
 def statements_for_reviewers(campaign):
     """(id, statement) of the campaign's claims: all a reviewer sees of them. One query."""
-    return list(Claim.objects.filter(campaign=campaign).order_by("statement").values_list("pk", "statement"))
+    return list(
+        Claim.objects.filter(campaign=campaign).order_by("statement").values_list("pk", "statement")
+    )

@@ -15,9 +15,22 @@ from annotate.models import Claim, ClaimLink
 
 Status = ClaimLink.Status
 LINK_FIELDS = (
-    "id", "claim_id", "passage_id", "passage__text", "passage__document_id", "passage__document__title",
-    "passage__document__source__name", "value", "qualifier", "unit", "currency", "value_text",
-    "attributed", "attributed_to", "cited_type", "status",
+    "id",
+    "claim_id",
+    "passage_id",
+    "passage__text",
+    "passage__document_id",
+    "passage__document__title",
+    "passage__document__source__name",
+    "value",
+    "qualifier",
+    "unit",
+    "currency",
+    "value_text",
+    "attributed",
+    "attributed_to",
+    "cited_type",
+    "status",
 )
 
 
@@ -53,9 +66,15 @@ class LinkRow:
 
 
 def _links(links_queryset):
-    return [LinkRow(*row) for row in links_queryset.values_list(*LINK_FIELDS).order_by(
-        "claim_id", "passage__document__source__name", "passage__document_id", "passage__position"
-    )]
+    return [
+        LinkRow(*row)
+        for row in links_queryset.values_list(*LINK_FIELDS).order_by(
+            "claim_id",
+            "passage__document__source__name",
+            "passage__document_id",
+            "passage__position",
+        )
+    ]
 
 
 def flag_links(claim, rows):
@@ -75,11 +94,15 @@ def flag_links(claim, rows):
         row.diverges_from_others = bool(found["diverges_from_others"])
         row.diverges_from_primary = bool(found["diverges_from_primary"])
         row.disagreeing, row.compared = int(found["disagreeing"]), int(found["compared"])
-        row.flags = [text for on, text in (
-            (row.diverges_from_others, "differs from other outlets"),
-            (row.diverges_from_primary, "differs from the primary source"),
-            (row.value is not None and not row.attributed, "no attribution"),
-        ) if on]
+        row.flags = [
+            text
+            for on, text in (
+                (row.diverges_from_others, "differs from other outlets"),
+                (row.diverges_from_primary, "differs from the primary source"),
+                (row.value is not None and not row.attributed, "no attribution"),
+            )
+            if on
+        ]
     return rows
 
 
@@ -105,7 +128,8 @@ def campaign_link_rows(campaign):
 def claims_overview(campaign):
     """Claims with outlets, links, proposed links and diverging outlets counted: three queries."""
     counted = {
-        c.pk: c for c in Claim.objects.filter(campaign=campaign).annotate(
+        c.pk: c
+        for c in Claim.objects.filter(campaign=campaign).annotate(
             proposed=Count("links", filter=Q(links__status=Status.PROPOSED)),
         )
     }
@@ -120,9 +144,25 @@ def claims_overview(campaign):
 
 
 CSV_COLUMNS = [
-    "claim", "claim_statement", "primary_value", "primary_qualifier", "primary_source", "outlet",
-    "document", "passage", "passage_text", "value", "qualifier", "unit", "currency", "value_text",
-    "attributed", "attributed_to", "cited_type", "diverges_from_others", "diverges_from_primary",
+    "claim",
+    "claim_statement",
+    "primary_value",
+    "primary_qualifier",
+    "primary_source",
+    "outlet",
+    "document",
+    "passage",
+    "passage_text",
+    "value",
+    "qualifier",
+    "unit",
+    "currency",
+    "value_text",
+    "attributed",
+    "attributed_to",
+    "cited_type",
+    "diverges_from_others",
+    "diverges_from_primary",
 ]
 
 
@@ -135,14 +175,31 @@ def csv_rows(campaign):
     """One row per accepted link of every claim (CSV_COLUMNS); claims without links get one
     row with empty link cells, so every claim appears."""
     for claim, rows in campaign_link_rows(campaign):
-        head = [claim.pk, claim.statement, plain(claim.primary_value), claim.primary_qualifier, claim.primary_source]
+        head = [
+            claim.pk,
+            claim.statement,
+            plain(claim.primary_value),
+            claim.primary_qualifier,
+            claim.primary_source,
+        ]
         if not rows:
             yield head + [None] * (len(CSV_COLUMNS) - len(head))
         for r in rows:
             yield head + [
-                r.outlet, r.document, r.passage_id, r.text, plain(r.value), r.qualifier, r.unit, r.currency,
-                r.value_text, r.attributed, r.attributed_to, r.cited_type,
-                r.diverges_from_others, r.diverges_from_primary,
+                r.outlet,
+                r.document,
+                r.passage_id,
+                r.text,
+                plain(r.value),
+                r.qualifier,
+                r.unit,
+                r.currency,
+                r.value_text,
+                r.attributed,
+                r.attributed_to,
+                r.cited_type,
+                r.diverges_from_others,
+                r.diverges_from_primary,
             ]
 
 

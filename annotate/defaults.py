@@ -31,20 +31,42 @@ DEFAULT_LABELS = [
 ]
 
 DEFAULT_MARKERS = [
-    {"value": "loaded_language", "name": "Loaded language", "description": "Words chosen for their emotional charge rather than their meaning (e.g. “sent to hell”, “staggering”)."},
-    {"value": "one_sided_framing", "name": "One-sided framing", "description": "Only one side's view or interest is presented where others plainly exist."},
-    {"value": "speculation_as_fact", "name": "Speculation presented as fact", "description": "A guess, rumour or possibility stated as if it were established."},
-    {"value": "emotional_appeal", "name": "Emotional appeal", "description": "An appeal to fear, pity, pride or anger in place of evidence."},
+    {
+        "value": "loaded_language",
+        "name": "Loaded language",
+        "description": "Words chosen for their emotional charge rather than their meaning (e.g. “sent to hell”, “staggering”).",
+    },
+    {
+        "value": "one_sided_framing",
+        "name": "One-sided framing",
+        "description": "Only one side's view or interest is presented where others plainly exist.",
+    },
+    {
+        "value": "speculation_as_fact",
+        "name": "Speculation presented as fact",
+        "description": "A guess, rumour or possibility stated as if it were established.",
+    },
+    {
+        "value": "emotional_appeal",
+        "name": "Emotional appeal",
+        "description": "An appeal to fear, pity, pride or anger in place of evidence.",
+    },
 ]
 
 
 def create_default_scheme(LabelScheme, Label, BiasMarker):
     """Create the default scheme if missing; takes model classes so migrations can call it."""
-    scheme, _ = LabelScheme.objects.get_or_create(slug=DEFAULT_SCHEME["slug"], defaults=DEFAULT_SCHEME)
+    scheme, _ = LabelScheme.objects.get_or_create(
+        slug=DEFAULT_SCHEME["slug"], defaults=DEFAULT_SCHEME
+    )
     for position, label in enumerate(DEFAULT_LABELS):
-        Label.objects.get_or_create(scheme=scheme, value=label["value"], defaults={**label, "position": position})
+        Label.objects.get_or_create(
+            scheme=scheme, value=label["value"], defaults={**label, "position": position}
+        )
     for position, marker in enumerate(DEFAULT_MARKERS):
-        BiasMarker.objects.get_or_create(scheme=scheme, value=marker["value"], defaults={**marker, "position": position})
+        BiasMarker.objects.get_or_create(
+            scheme=scheme, value=marker["value"], defaults={**marker, "position": position}
+        )
     return scheme
 
 

@@ -41,11 +41,35 @@ CHUNK_ROWS = 2000  # database rows per fetch
 FLUSH_ROWS = 500  # rows per chunk of text handed to the response
 
 ANNOTATION_COLUMNS = [
-    "outlet", "document_id", "document_title", "passage_id", "position", "start", "end", "text",
-    "annotation_id", "reviewer", "label", "cited_source", "cited_type", "markers", "confidence", "note",
-    "claimed_at", "done_at", "created_at", "updated_at",
-    "final_status", "final_label", "final_cited_type", "final_cited_source", "final_markers",
-    "adjudicator", "adjudication_method", "adjudicated_at", "rationale",
+    "outlet",
+    "document_id",
+    "document_title",
+    "passage_id",
+    "position",
+    "start",
+    "end",
+    "text",
+    "annotation_id",
+    "reviewer",
+    "label",
+    "cited_source",
+    "cited_type",
+    "markers",
+    "confidence",
+    "note",
+    "claimed_at",
+    "done_at",
+    "created_at",
+    "updated_at",
+    "final_status",
+    "final_label",
+    "final_cited_type",
+    "final_cited_source",
+    "final_markers",
+    "adjudicator",
+    "adjudication_method",
+    "adjudicated_at",
+    "rationale",
 ]
 ROW_CELLS = 12  # annotation_id .. updated_at: empty on the row of a passage nobody labelled
 
@@ -65,8 +89,10 @@ class UtcText(Func):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = ("replace(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
-                    "'.000000', '')")
+        template = (
+            "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
+            "'.000000', '')"
+        )
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
@@ -75,7 +101,11 @@ def filename(campaign, kind, anonymise=False) -> str:
 
 
 def content_type(kind) -> str:
-    return "application/x-ndjson; charset=utf-8" if kind.endswith(".jsonl") else "text/csv; charset=utf-8"
+    return (
+        "application/x-ndjson; charset=utf-8"
+        if kind.endswith(".jsonl")
+        else "text/csv; charset=utf-8"
+    )
 
 
 def export(campaign, kind, anonymise=False):
@@ -133,8 +163,12 @@ def _annotations_csv(campaign, anonymise):
 def _jsonl(rows):
     chunk = []
     for passage, row, final in rows:
-        chunk.append(json.dumps(dict(zip(ANNOTATION_COLUMNS, passage + row + final, strict=True)),
-                                ensure_ascii=False))
+        chunk.append(
+            json.dumps(
+                dict(zip(ANNOTATION_COLUMNS, passage + row + final, strict=True)),
+                ensure_ascii=False,
+            )
+        )
         if len(chunk) == FLUSH_ROWS:
             yield "\n".join(chunk) + "\n"
             chunk = []
@@ -186,16 +220,29 @@ def _report_csv(campaign, kind, anonymise):
 def passage_queryset(campaign, first_place=True):
     """Each passage with reviewer places (by its first place, which every such passage has),
     with the curator's current decision if any, in reading order."""
-    decision = FilteredRelation("passage__adjudications", condition=Q(passage__adjudications__campaign=campaign))
+    decision = FilteredRelation(
+        "passage__adjudications", condition=Q(passage__adjudications__campaign=campaign)
+    )
     places = Assignment.objects.filter(campaign=campaign, **({"slot": 1} if first_place else {}))
     return (
         places.annotate(decision=decision)
         .order_by("sequence", "id")  # the order of assignment_order_idx: no sort on SQLite
         .values_list(
-            "sequence", "passage_id", "passage__document_id", "passage__position", "passage__start",
-            "passage__end", "passage__text",
-            "decision__label", "decision__cited_type", "decision__cited_source", "decision__markers",
-            "decision__method", "decision__decided_by_id", UtcText("decision__decided_at"), "decision__rationale",
+            "sequence",
+            "passage_id",
+            "passage__document_id",
+            "passage__position",
+            "passage__start",
+            "passage__end",
+            "passage__text",
+            "decision__label",
+            "decision__cited_type",
+            "decision__cited_source",
+            "decision__markers",
+            "decision__method",
+            "decision__decided_by_id",
+            UtcText("decision__decided_at"),
+            "decision__rationale",
         )
     )
 
@@ -206,9 +253,20 @@ def place_queryset(campaign):
         Annotation.objects.filter(assignment__campaign=campaign)
         .order_by("assignment__sequence", "assignment_id")
         .values_list(
-            "assignment__sequence", "assignment__passage_id", "pk", "assignment__reviewer_id", "label",
-            "cited_source", "cited_type", "markers", "confidence", "note", UtcText("assignment__claimed_at"),
-            UtcText("assignment__done_at"), UtcText("created_at"), UtcText("updated_at"),
+            "assignment__sequence",
+            "assignment__passage_id",
+            "pk",
+            "assignment__reviewer_id",
+            "label",
+            "cited_source",
+            "cited_type",
+            "markers",
+            "confidence",
+            "note",
+            UtcText("assignment__claimed_at"),
+            UtcText("assignment__done_at"),
+            UtcText("created_at"),
+            UtcText("updated_at"),
         )
     )
 
@@ -217,7 +275,11 @@ def _names(campaign, anonymise):
     """{user id: user name or pseudonym} for the campaign's reviewers and adjudicators."""
     people = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
     deciders = Adjudication.objects.filter(campaign=campaign).values("decided_by_id")
-    users = get_user_model().objects.filter(Q(pk__in=people) | Q(pk__in=deciders)).values_list("pk", "username")
+    users = (
+        get_user_model()
+        .objects.filter(Q(pk__in=people) | Q(pk__in=deciders))
+        .values_list("pk", "username")
+    )
     return {pk: reports.pseudonym(pk) if anonymise else name for pk, name in users}
 
 
@@ -303,9 +365,9 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
     outlets = dict(Source.objects.values_list("pk", "name"))
     documents = {
         pk: (outlets.get(source), title)
-        for pk, title, source in Document.objects.filter(campaigndocument__campaign=campaign).values_list(
-            "pk", "title", "source_id"
-        )
+        for pk, title, source in Document.objects.filter(
+            campaigndocument__campaign=campaign
+        ).values_list("pk", "title", "source_id")
     }
     overlap, accept = campaign.overlap, campaign.auto_accept_unanimous
     convert = cell or (lambda v: v)
@@ -344,18 +406,49 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
             times = place[10:]
             if None in times:  # imported annotations have no claim time
                 claimed, done, created, updated = times
-                times = (missing if claimed is None else claimed, missing if done is None else done, created, updated)
-            rows.append((number(place[2]), person[place[3]], same[place[4]], convert(source) if source else blank,
-                         cited_type[1], ticked[1], same[place[8]], convert(note) if note else blank) + times)
+                times = (
+                    missing if claimed is None else claimed,
+                    missing if done is None else done,
+                    created,
+                    updated,
+                )
+            rows.append(
+                (
+                    number(place[2]),
+                    person[place[3]],
+                    same[place[4]],
+                    convert(source) if source else blank,
+                    cited_type[1],
+                    ticked[1],
+                    same[place[8]],
+                    convert(note) if note else blank,
+                )
+                + times
+            )
         outlet, title = documents.get(p[2]) or (None, None)
-        passage = (same[outlet], number(p[2]), same[title], number(p[1]), number(p[3]), number(p[4]),
-                   number(p[5]), convert(p[6]))
+        passage = (
+            same[outlet],
+            number(p[2]),
+            same[title],
+            number(p[1]),
+            number(p[3]),
+            number(p[4]),
+            number(p[5]),
+            convert(p[6]),
+        )
         decided = (p[7], cited[p[8]][0], p[9], markers(p[10])[0]) if p[7] is not None else None
-        status, label, cited_type, cited_source, final = passage_final(votes, decided, overlap, accept)
+        status, label, cited_type, cited_source, final = passage_final(
+            votes, decided, overlap, accept
+        )
         final = (
-            same[status], same[label], same[cited_type], convert(cited_source),
+            same[status],
+            same[label],
+            same[cited_type],
+            convert(cited_source),
             missing if final is None else markers(json.dumps(final))[1],
-            person[p[12]] if decided else missing, same[p[11]], missing if p[13] is None else p[13],
+            person[p[12]] if decided else missing,
+            same[p[11]],
+            missing if p[13] is None else p[13],
             convert(p[14]),
         )
         for row in rows or [empty]:

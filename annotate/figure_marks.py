@@ -19,7 +19,9 @@ def mark_figures(text, figures, redact=None):
             continue
         plain = text[position:start]
         parts.append(conditional_escape(redact(plain) if redact else plain))
-        parts.append(format_html('<mark class="figure" title="{}">{}</mark>', title, text[start:end]))
+        parts.append(
+            format_html('<mark class="figure" title="{}">{}</mark>', title, text[start:end])
+        )
         position = end
     tail = text[position:]
     parts.append(conditional_escape(redact(tail) if redact else tail))
@@ -38,8 +40,12 @@ def _title(figure):
 def attach(passages, redact=None):
     """Set `marked` (safe HTML) on each passage: one query for all their figures."""
     by_passage = {}
-    for figure in Figure.objects.filter(passage_id__in=[p.pk for p in passages]).order_by("passage_id", "start"):
-        by_passage.setdefault(figure.passage_id, []).append((figure.start, figure.end, _title(figure)))
+    for figure in Figure.objects.filter(passage_id__in=[p.pk for p in passages]).order_by(
+        "passage_id", "start"
+    ):
+        by_passage.setdefault(figure.passage_id, []).append(
+            (figure.start, figure.end, _title(figure))
+        )
     for p in passages:
         p.marked = mark_figures(p.text, by_passage.get(p.pk, []), redact)
     return passages

@@ -8,17 +8,24 @@ class SchemeAnswerForm(forms.Form):
     """What a passage is, who it cites and which bias markers it shows; choices come from the
     campaign's scheme. Shared by the reviewer's annotation and the curator's decision."""
 
-    label = forms.ChoiceField(widget=forms.RadioSelect, error_messages={
-        "required": "Choose a passage type.",
-        "invalid_choice": "“%(value)s” is not a label of this campaign's scheme.",
-    })
+    label = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a passage type.",
+            "invalid_choice": "“%(value)s” is not a label of this campaign's scheme.",
+        },
+    )
     cited_source = forms.CharField(max_length=300, required=False, label="Who is cited")
-    cited_type = forms.ChoiceField(choices=CitedSourceType.choices, required=False, label="Type of source")
+    cited_type = forms.ChoiceField(
+        choices=CitedSourceType.choices, required=False, label="Type of source"
+    )
     markers = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Bias markers",
-        error_messages={"invalid_choice": "“%(value)s” is not a bias marker of this campaign's scheme."},
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a bias marker of this campaign's scheme."
+        },
     )
 
     def __init__(self, *args, labels, markers, **kwargs):
@@ -36,20 +43,31 @@ class SchemeAnswerForm(forms.Form):
 class AnnotationForm(SchemeAnswerForm):
     """The reviewer's answer for one passage."""
 
-    confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect, initial=Confidence.MEDIUM)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    confidence = forms.ChoiceField(
+        choices=Confidence.choices, widget=forms.RadioSelect, initial=Confidence.MEDIUM
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
 
 
 class SkipForm(forms.Form):
-    reason = forms.CharField(max_length=500, error_messages={"required": "Say why you skip this passage."})
-
-
+    reason = forms.CharField(
+        max_length=500, error_messages={"required": "Say why you skip this passage."}
+    )
 
 
 class CampaignSettingsForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "guidelines", "overlap", "status", "blind_outlet", "auto_accept_unanimous"]
+        fields = [
+            "name",
+            "guidelines",
+            "overlap",
+            "status",
+            "blind_outlet",
+            "auto_accept_unanimous",
+        ]
 
     def clean_overlap(self):
         overlap = self.cleaned_data["overlap"]

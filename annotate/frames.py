@@ -32,9 +32,27 @@ ANNOTATION_COLUMNS = {
     "document": "assignment__passage__document_id",
     "outlet_id": "assignment__passage__document__source_id",
 }
-INTEGER_COLUMNS = {"annotation", "item", "annotator_id", "document", "outlet_id", "sequence", "decided_by"}
-FRAME_COLUMNS = ["annotation", "item", "annotator_id", "annotator", "label", "cited_type", "markers",
-                 "confidence", "document", "outlet"]
+INTEGER_COLUMNS = {
+    "annotation",
+    "item",
+    "annotator_id",
+    "document",
+    "outlet_id",
+    "sequence",
+    "decided_by",
+}
+FRAME_COLUMNS = [
+    "annotation",
+    "item",
+    "annotator_id",
+    "annotator",
+    "label",
+    "cited_type",
+    "markers",
+    "confidence",
+    "document",
+    "outlet",
+]
 
 
 def _fetch(queryset, columns):
@@ -99,12 +117,16 @@ def annotation_frame(campaign):
     from annotate.models import Assignment
     from corpus.models import Source
 
-    data = _fetch(Annotation.objects.filter(assignment__campaign=campaign).order_by(), ANNOTATION_COLUMNS)
+    data = _fetch(
+        Annotation.objects.filter(assignment__campaign=campaign).order_by(), ANNOTATION_COLUMNS
+    )
     order = np.argsort(data["annotation"], kind="stable")
     if len(order) and (order != np.arange(len(order))).any():
         data = {name: column[order] for name, column in data.items()}
     reviewers = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
-    usernames = dict(get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username"))
+    usernames = dict(
+        get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username")
+    )
     outlets = dict(Source.objects.values_list("pk", "name"))
     codes, decoded = _marker_codes(data["markers"])
     sets = np.empty(len(decoded), dtype=object)
@@ -164,12 +186,16 @@ def agreement_tables(campaign, n_boot=1000, seed=0):
     dims = dimension_frames(frame, markers)
     labels = dimension_labels(scheme_labels, dims)
     tables = campaign_agreement(dims, labels, n_boot, seed)
-    tables["documents"].insert(1, "title", tables["documents"]["document"].map(document_titles(campaign)))
-    finals = final_labels(frame, adjudication_frame(campaign), campaign.overlap, campaign.auto_accept_unanimous)
+    tables["documents"].insert(
+        1, "title", tables["documents"]["document"].map(document_titles(campaign))
+    )
+    finals = final_labels(
+        frame, adjudication_frame(campaign), campaign.overlap, campaign.auto_accept_unanimous
+    )
     reviewers = tables["reviewers"]
-    reviewers["agreement_with_final"] = reviewers["annotator"].map(
-        agreement_with_final(frame, finals)
-    ).astype(float)
+    reviewers["agreement_with_final"] = (
+        reviewers["annotator"].map(agreement_with_final(frame, finals)).astype(float)
+    )
     return tables
 
 
@@ -186,7 +212,9 @@ def document_titles(campaign):
     has (a list of ids could exceed SQLite's limit on query parameters)."""
     from corpus.models import Document
 
-    return dict(Document.objects.filter(campaigndocument__campaign=campaign).values_list("pk", "title"))
+    return dict(
+        Document.objects.filter(campaigndocument__campaign=campaign).values_list("pk", "title")
+    )
 
 
 def scheme_parts(scheme, names=False):
@@ -196,13 +224,21 @@ def scheme_parts(scheme, names=False):
     from annotate.models import BiasMarker, Label
 
     def part(model, kind):
-        return model.objects.filter(scheme=scheme).order_by().values_list(
-            Value(kind, output_field=CharField()), "value", "name", "position", "id"
+        return (
+            model.objects.filter(scheme=scheme)
+            .order_by()
+            .values_list(Value(kind, output_field=CharField()), "value", "name", "position", "id")
         )
 
-    rows = sorted(part(Label, "label").union(part(BiasMarker, "marker"), all=True), key=lambda r: (r[3], r[4]))
+    rows = sorted(
+        part(Label, "label").union(part(BiasMarker, "marker"), all=True), key=lambda r: (r[3], r[4])
+    )
     labels = [value for kind, value, *_ in rows if kind == "label"]
-    markers = [SimpleNamespace(value=value, name=name) for kind, value, name, *_ in rows if kind == "marker"]
+    markers = [
+        SimpleNamespace(value=value, name=name)
+        for kind, value, name, *_ in rows
+        if kind == "marker"
+    ]
     if names:
         return labels, markers, {value: name for kind, value, name, *_ in rows if kind == "label"}
     return labels, markers
@@ -220,16 +256,30 @@ class SecondsBetween(Func):
     output_field = FloatField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="((julianday(%(expressions)s)) * 86400.0)", arg_joiner=") - julianday(", **extra)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))::float8",
-                           arg_joiner=" - ", **extra)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::float8",
+            arg_joiner=" - ",
+            **extra,
+        )
 
 
-PASSAGE_COLUMNS = {"item": "passage_id", "document": "passage__document_id",
-                   "outlet_id": "passage__document__source_id", "sequence": "sequence"}
+PASSAGE_COLUMNS = {
+    "item": "passage_id",
+    "document": "passage__document_id",
+    "outlet_id": "passage__document__source_id",
+    "sequence": "sequence",
+}
 
 
 def passage_frame(campaign):
@@ -244,16 +294,23 @@ def passage_frame(campaign):
     data = _fetch(Assignment.objects.filter(campaign=campaign, slot=1).order_by(), PASSAGE_COLUMNS)
     order = np.argsort(data["sequence"], kind="stable")
     outlets = dict(Source.objects.values_list("pk", "name"))
-    return pd.DataFrame({
-        "item": data["item"][order],
-        "document": data["document"][order],
-        "outlet": _categorical(data["outlet_id"][order], outlets.get),
-        "sequence": data["sequence"][order],
-    })
+    return pd.DataFrame(
+        {
+            "item": data["item"][order],
+            "document": data["document"][order],
+            "outlet": _categorical(data["outlet_id"][order], outlets.get),
+            "sequence": data["sequence"][order],
+        }
+    )
 
 
-REPORT_COLUMNS = {"item": "assignment__passage_id", "annotator_id": "assignment__reviewer_id", "label": "label",
-                  "cited_type": "cited_type", "markers": "markers"}
+REPORT_COLUMNS = {
+    "item": "assignment__passage_id",
+    "annotator_id": "assignment__reviewer_id",
+    "label": "label",
+    "cited_type": "cited_type",
+    "markers": "markers",
+}
 
 
 def annotation_rows(campaign, passages, seconds=False):
@@ -274,7 +331,9 @@ def annotation_rows(campaign, passages, seconds=False):
     columns = dict(REPORT_COLUMNS)
     queryset = Annotation.objects.filter(assignment__campaign=campaign).order_by()
     if seconds:
-        queryset = queryset.annotate(seconds=SecondsBetween("assignment__done_at", "assignment__claimed_at"))
+        queryset = queryset.annotate(
+            seconds=SecondsBetween("assignment__done_at", "assignment__claimed_at")
+        )
         columns["seconds"] = "seconds"
     data = _fetch(queryset, columns)
     order = np.lexsort((data["annotator_id"], data["item"]))
@@ -286,28 +345,40 @@ def annotation_rows(campaign, passages, seconds=False):
     if (where < 0).any():
         # Every place of the passages without a first place; the first row of each passage wins.
         firsts = Assignment.objects.filter(campaign=campaign, slot=1).values("passage_id")
-        extra = _fetch(Assignment.objects.filter(campaign=campaign).exclude(passage_id__in=firsts)
-                       .order_by("passage_id", "slot"), PASSAGE_COLUMNS)
+        extra = _fetch(
+            Assignment.objects.filter(campaign=campaign)
+            .exclude(passage_id__in=firsts)
+            .order_by("passage_id", "slot"),
+            PASSAGE_COLUMNS,
+        )
         _, first = np.unique(extra["item"], return_index=True)
         extra = {name: column[first] for name, column in extra.items()}
         outlets = dict(Source.objects.values_list("pk", "name"))
-        stray = pd.DataFrame({"item": extra["item"], "document": extra["document"],
-                              "outlet": [outlets.get(o) for o in extra["outlet_id"]], "sequence": extra["sequence"]})
+        stray = pd.DataFrame(
+            {
+                "item": extra["item"],
+                "document": extra["document"],
+                "outlet": [outlets.get(o) for o in extra["outlet_id"]],
+                "sequence": extra["sequence"],
+            }
+        )
         passages = pd.concat([passages.astype({"outlet": object}), stray], ignore_index=True)
         passages["outlet"] = pd.Categorical(passages["outlet"])
         where = pd.Index(passages["item"]).get_indexer(data["item"])
     codes, decoded = _marker_codes(data["markers"])
     sets = np.empty(len(decoded), dtype=object)
     sets[:] = decoded
-    frame = pd.DataFrame({
-        "item": data["item"],
-        "annotator": data["annotator_id"],
-        "label": _categorical(data["label"]),
-        "cited_type": _categorical(data["cited_type"], lambda v: NO_SOURCE if v == "" else v),
-        "markers": sets[codes],
-        "document": passages["document"].to_numpy()[where],
-        "outlet": passages["outlet"].take(where).reset_index(drop=True),
-    })
+    frame = pd.DataFrame(
+        {
+            "item": data["item"],
+            "annotator": data["annotator_id"],
+            "label": _categorical(data["label"]),
+            "cited_type": _categorical(data["cited_type"], lambda v: NO_SOURCE if v == "" else v),
+            "markers": sets[codes],
+            "document": passages["document"].to_numpy()[where],
+            "outlet": passages["outlet"].take(where).reset_index(drop=True),
+        }
+    )
     if seconds:
         frame["seconds"] = pd.to_numeric(data["seconds"]).astype(float)
     return frame, passages
@@ -318,29 +389,41 @@ def adjudication_frame(campaign):
     as in annotation_frame), cited_source, markers (tuples), decided_by (user id)."""
     from annotate.models import Adjudication
 
-    columns = {"item": "passage_id", "label": "label", "cited_type": "cited_type", "cited_source": "cited_source",
-               "markers": "markers", "decided_by": "decided_by_id"}
+    columns = {
+        "item": "passage_id",
+        "label": "label",
+        "cited_type": "cited_type",
+        "cited_source": "cited_source",
+        "markers": "markers",
+        "decided_by": "decided_by_id",
+    }
     data = _fetch(Adjudication.objects.filter(campaign=campaign).order_by(), columns)
     codes, decoded = _marker_codes(data["markers"])
     sets = np.empty(len(decoded), dtype=object)
     sets[:] = decoded
     cited = np.asarray(data["cited_type"], dtype=object)
-    return pd.DataFrame({
-        "item": data["item"].astype(np.int64),
-        "label": np.asarray(data["label"], dtype=object),
-        "cited_type": np.where(cited == "", NO_SOURCE, cited),
-        "cited_source": np.asarray(data["cited_source"], dtype=object),
-        "markers": sets[codes],
-        "decided_by": data["decided_by"],
-    })
+    return pd.DataFrame(
+        {
+            "item": data["item"].astype(np.int64),
+            "label": np.asarray(data["label"], dtype=object),
+            "cited_type": np.where(cited == "", NO_SOURCE, cited),
+            "cited_source": np.asarray(data["cited_source"], dtype=object),
+            "markers": sets[codes],
+            "decided_by": data["decided_by"],
+        }
+    )
 
 
 def seconds_frame(campaign):
     """annotation, seconds: how long each annotated place was held before its first save
     (assignment done_at - claimed_at); NaN when the claim time is unknown (imports)."""
     columns = {"annotation": "pk", "seconds": "seconds"}
-    queryset = Annotation.objects.filter(assignment__campaign=campaign).order_by().annotate(
-        seconds=SecondsBetween("assignment__done_at", "assignment__claimed_at")
+    queryset = (
+        Annotation.objects.filter(assignment__campaign=campaign)
+        .order_by()
+        .annotate(seconds=SecondsBetween("assignment__done_at", "assignment__claimed_at"))
     )
     data = _fetch(queryset, columns)
-    return pd.DataFrame({"annotation": data["annotation"], "seconds": pd.to_numeric(data["seconds"]).astype(float)})
+    return pd.DataFrame(
+        {"annotation": data["annotation"], "seconds": pd.to_numeric(data["seconds"]).astype(float)}
+    )

@@ -81,7 +81,9 @@ def _parse(name, data, result):
                 continue
             cells = {k: (v or "").strip() for k, v in row.items()}
             if any("\x00" in v for v in cells.values()):  # PostgreSQL cannot store NUL in text
-                result.errors.append(f"{name}, line {reader.line_num}: a cell contains a NUL character")
+                result.errors.append(
+                    f"{name}, line {reader.line_num}: a cell contains a NUL character"
+                )
                 continue
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
@@ -101,7 +103,9 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
         if kind == Passage.Kind.BOILERPLATE:
             boilerplate.add(pk)
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in={r["annotator"] for _, r in rows})}
+    users = {
+        u.username: u for u in User.objects.filter(username__in={r["annotator"] for _, r in rows})
+    }
     slots = _places(campaign)
     seen = set()
     pending = []
@@ -125,7 +129,9 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
         elif len(row["annotator"]) > USERNAME_MAX:
             problems.append(f"the annotator name is longer than {USERNAME_MAX} characters")
         if row["label"] not in labels:
-            problems.append(f"unknown label {row['label']!r} (expected one of {', '.join(sorted(labels))})")
+            problems.append(
+                f"unknown label {row['label']!r} (expected one of {', '.join(sorted(labels))})"
+            )
         # Sorted and without repeats, as save_annotation stores them: ticking order is no answer.
         marker_list = sorted({m.strip() for m in row.get("markers", "").split(";") if m.strip()})
         unknown = [m for m in marker_list if m not in markers]
@@ -157,7 +163,9 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             result.users_created += 1
         places = slots.get(passage_id, [])
         if any(a.reviewer_id == user.pk for a in places):
-            result.errors.append(f"{where}: {row['annotator']} already has an annotation or a claim on this passage")
+            result.errors.append(
+                f"{where}: {row['annotator']} already has an annotation or a claim on this passage"
+            )
             continue
         place = _take_place(places, user, now)
         if place is None:
@@ -175,7 +183,11 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             note=row.get("note", ""),
         )
         AnnotationRevision.objects.create(
-            annotation=annotation, changed_by=imported_by or user, changed_at=now, before=None, after=annotation.snapshot()
+            annotation=annotation,
+            changed_by=imported_by or user,
+            changed_at=now,
+            before=None,
+            after=annotation.snapshot(),
         )
         result.created += 1
 
@@ -183,7 +195,9 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
 def _places(campaign):
     """The campaign's reviewer places, by passage id."""
     slots = {}
-    for a in Assignment.objects.filter(campaign=campaign).only("id", "passage_id", "slot", "reviewer_id", "status"):
+    for a in Assignment.objects.filter(campaign=campaign).only(
+        "id", "passage_id", "slot", "reviewer_id", "status"
+    ):
         slots.setdefault(a.passage_id, []).append(a)
     return slots
 

@@ -32,8 +32,15 @@ INITIAL = f"initial reading (fewer than {MIN_DOCUMENTS_FOR_RATING} documents wit
 # Time spent on one passage is capped: a tab left open over lunch is not work.
 TIME_CAP_SECONDS = 600
 Z95 = 1.959963984540054
-FINAL_COLUMNS = ["item", "final_label", "final_cited_type", "final_cited_source", "final_markers",
-                 "status", "annotations"]
+FINAL_COLUMNS = [
+    "item",
+    "final_label",
+    "final_cited_type",
+    "final_cited_source",
+    "final_markers",
+    "status",
+    "annotations",
+]
 
 
 def wilson_interval(successes, trials, z: float = Z95):
@@ -77,7 +84,9 @@ def _majority_value(values):
 _NO_FINAL = (UNRESOLVED, None, None, None, None)
 
 
-def passage_final(annotations, adjudication=None, min_annotations: int = 2, accept_unanimous: bool = True):
+def passage_final(
+    annotations, adjudication=None, min_annotations: int = 2, accept_unanimous: bool = True
+):
     """The final label of one passage, by the rules in the module docstring.
 
     ``annotations``: one (label, cited_type, cited_source, markers) per reviewer;
@@ -123,11 +132,14 @@ def _per_item_markers(item, markers, count):
     """Per item code: the sorted markers ticked on more than half of the item's rows."""
     try:  # frames share one tuple per distinct marker set: factorise, then normalise the few sets
         codes, raw = pd.factorize(pd.Series(markers, dtype=object), use_na_sentinel=False)
-        normal, codes_of = pd.factorize(pd.Series([_as_tuple(s) for s in raw], dtype=object),
-                                        use_na_sentinel=False)
+        normal, codes_of = pd.factorize(
+            pd.Series([_as_tuple(s) for s in raw], dtype=object), use_na_sentinel=False
+        )
         codes, sets = normal[codes], codes_of
     except TypeError:  # lists are unhashable
-        codes, sets = pd.factorize(pd.Series(markers, dtype=object).map(_as_tuple), use_na_sentinel=False)
+        codes, sets = pd.factorize(
+            pd.Series(markers, dtype=object).map(_as_tuple), use_na_sentinel=False
+        )
     values = sorted({m for s in sets for m in s})
     mask = np.zeros(len(count), dtype=np.int64)
     for bit, value in enumerate(values):
@@ -142,8 +154,12 @@ def _as_tuple(value):
     return tuple(sorted(set(value))) if isinstance(value, list | tuple | set | frozenset) else ()
 
 
-def final_labels(annotations: pd.DataFrame, adjudications: pd.DataFrame | None = None, min_annotations: int = 2,
-                 accept_unanimous: bool = True) -> pd.DataFrame:
+def final_labels(
+    annotations: pd.DataFrame,
+    adjudications: pd.DataFrame | None = None,
+    min_annotations: int = 2,
+    accept_unanimous: bool = True,
+) -> pd.DataFrame:
     """One row per annotated or adjudicated item: final label, cited type, cited source, markers.
 
     ``annotations`` has item, annotator, label, cited_type, markers (list-likes) and
@@ -169,35 +185,50 @@ def final_labels(annotations: pd.DataFrame, adjudications: pd.DataFrame | None =
         first[item[::-1]] = label.to_numpy()[::-1]
         cited_type = _per_item_majority(item, ann["cited_type"].to_numpy(dtype=object), count)
         if "cited_source" in ann:
-            cited_source = _per_item_majority(item, ann["cited_source"].to_numpy(dtype=object), count)
+            cited_source = _per_item_majority(
+                item, ann["cited_source"].to_numpy(dtype=object), count
+            )
         else:
             cited_source = np.full(len(items), None, dtype=object)
         markers = _per_item_markers(item, ann["markers"].to_numpy(dtype=object), count)
         keep = unanimous
-        out = pd.DataFrame({
-            "item": np.asarray(items),
-            "final_label": np.where(keep, first, None),
-            "final_cited_type": np.where(keep, cited_type, None),
-            "final_cited_source": np.where(keep, cited_source, None),
-            "final_markers": [m if u else None for m, u in zip(markers, keep, strict=True)],
-            "status": np.where(keep, UNANIMOUS, UNRESOLVED),
-            "annotations": count,
-        }, columns=FINAL_COLUMNS)
+        out = pd.DataFrame(
+            {
+                "item": np.asarray(items),
+                "final_label": np.where(keep, first, None),
+                "final_cited_type": np.where(keep, cited_type, None),
+                "final_cited_source": np.where(keep, cited_source, None),
+                "final_markers": [m if u else None for m, u in zip(markers, keep, strict=True)],
+                "status": np.where(keep, UNANIMOUS, UNRESOLVED),
+                "annotations": count,
+            },
+            columns=FINAL_COLUMNS,
+        )
     if adjudications is not None and len(adjudications):
         adj = adjudications.drop_duplicates("item", keep="last")
-        source = adj["cited_source"] if "cited_source" in adj else pd.Series(None, index=adj.index, dtype=object)
-        decided = pd.DataFrame({
-            "item": adj["item"].to_numpy(),
-            "final_label": adj["label"].to_numpy(dtype=object),
-            "final_cited_type": adj["cited_type"].to_numpy(dtype=object),
-            "final_cited_source": source.to_numpy(dtype=object),
-            "final_markers": [sorted(m or []) for m in adj["markers"]],
-            "status": ADJUDICATED,
-        })
+        source = (
+            adj["cited_source"]
+            if "cited_source" in adj
+            else pd.Series(None, index=adj.index, dtype=object)
+        )
+        decided = pd.DataFrame(
+            {
+                "item": adj["item"].to_numpy(),
+                "final_label": adj["label"].to_numpy(dtype=object),
+                "final_cited_type": adj["cited_type"].to_numpy(dtype=object),
+                "final_cited_source": source.to_numpy(dtype=object),
+                "final_markers": [sorted(m or []) for m in adj["markers"]],
+                "status": ADJUDICATED,
+            }
+        )
         counts = out.set_index("item")["annotations"] if len(out) else pd.Series(dtype=np.int64)
         decided["annotations"] = decided["item"].map(counts).fillna(0).astype(np.int64).to_numpy()
         rest = out[~out["item"].isin(decided["item"])]
-        out = pd.concat([rest, decided[FINAL_COLUMNS]], ignore_index=True) if len(rest) else decided[FINAL_COLUMNS]
+        out = (
+            pd.concat([rest, decided[FINAL_COLUMNS]], ignore_index=True)
+            if len(rest)
+            else decided[FINAL_COLUMNS]
+        )
         out = out.sort_values("item", kind="stable").reset_index(drop=True)
     out["annotations"] = out["annotations"].astype(np.int64)
     return out
@@ -208,8 +239,11 @@ def final_labels(annotations: pd.DataFrame, adjudications: pd.DataFrame | None =
 
 def label_columns(labels) -> list[str]:
     """The per-label columns of a report: count of final labels, share, Wilson interval."""
-    return [c for label in labels for c in (f"final_{label}", f"share_{label}", f"share_{label}_low",
-                                              f"share_{label}_high")]
+    return [
+        c
+        for label in labels
+        for c in (f"final_{label}", f"share_{label}", f"share_{label}_low", f"share_{label}_high")
+    ]
 
 
 def report_columns(labels, group: str = "outlet") -> list[str]:
@@ -217,16 +251,40 @@ def report_columns(labels, group: str = "outlet") -> list[str]:
     head = [group, "documents", "documents_resolved"] if group == "outlet" else [group]
     tail = ["confidence"] if group == "outlet" else []
     return [
-        *head, "passages", "reviewers", "annotations", "unannotated", "resolved", "adjudicated", "unanimous",
-        "unresolved", *label_columns(labels), "claims", "anonymous_claims", "anonymous_claim_share",
-        "anonymous_claim_share_low", "anonymous_claim_share_high", "final_markers", "markers_per_100",
-        "alpha", *(["alpha_low", "alpha_high"] if group == "outlet" else []), "alpha_note",
-        "adjudicated_share", "unresolved_share", *tail,
+        *head,
+        "passages",
+        "reviewers",
+        "annotations",
+        "unannotated",
+        "resolved",
+        "adjudicated",
+        "unanimous",
+        "unresolved",
+        *label_columns(labels),
+        "claims",
+        "anonymous_claims",
+        "anonymous_claim_share",
+        "anonymous_claim_share_low",
+        "anonymous_claim_share_high",
+        "final_markers",
+        "markers_per_100",
+        "alpha",
+        *(["alpha_low", "alpha_high"] if group == "outlet" else []),
+        "alpha_note",
+        "adjudicated_share",
+        "unresolved_share",
+        *tail,
     ]
 
 
-def group_report(passages: pd.DataFrame, annotations: pd.DataFrame, finals: pd.DataFrame, labels,
-                 alpha: pd.DataFrame | None = None, group: str = "outlet") -> pd.DataFrame:
+def group_report(
+    passages: pd.DataFrame,
+    annotations: pd.DataFrame,
+    finals: pd.DataFrame,
+    labels,
+    alpha: pd.DataFrame | None = None,
+    group: str = "outlet",
+) -> pd.DataFrame:
     """One row per outlet (or per document with ``group="document"``), columns report_columns.
 
     ``passages``: item, document, outlet for every passage of the campaign (with or without
@@ -257,12 +315,17 @@ def group_report(passages: pd.DataFrame, annotations: pd.DataFrame, finals: pd.D
     n_groups = len(keys)
 
     def total(values):
-        return pd.Series(np.bincount(code, weights=np.asarray(values, dtype=float), minlength=n_groups), index=keys)
+        return pd.Series(
+            np.bincount(code, weights=np.asarray(values, dtype=float), minlength=n_groups),
+            index=keys,
+        )
 
     def distinct_documents(mask):
         document, _ = pd.factorize(fin["document"].to_numpy())
         pairs = np.unique(code[mask] * np.int64(max(document.max() + 1, 1)) + document[mask])
-        return pd.Series(np.bincount(pairs // max(document.max() + 1, 1), minlength=n_groups), index=keys)
+        return pd.Series(
+            np.bincount(pairs // max(document.max() + 1, 1), minlength=n_groups), index=keys
+        )
 
     out = pd.DataFrame({"passages": total(np.ones(len(fin)))})
     if group == "outlet":
@@ -286,7 +349,9 @@ def group_report(passages: pd.DataFrame, annotations: pd.DataFrame, finals: pd.D
         out[f"share_{label}_low"], out[f"share_{label}_high"] = wilson_interval(k, out["resolved"])
     claims = resolved & (final == CLAIM)
     out["claims"] = total(claims)
-    out["anonymous_claims"] = total(claims & (fin["final_cited_type"].to_numpy(dtype=object) == ANONYMOUS))
+    out["anonymous_claims"] = total(
+        claims & (fin["final_cited_type"].to_numpy(dtype=object) == ANONYMOUS)
+    )
     out["anonymous_claim_share"] = _ratio(out["anonymous_claims"], out["claims"])
     low, high = wilson_interval(out["anonymous_claims"], out["claims"])
     out["anonymous_claim_share_low"], out["anonymous_claim_share_high"] = low, high
@@ -294,13 +359,32 @@ def group_report(passages: pd.DataFrame, annotations: pd.DataFrame, finals: pd.D
     out["final_markers"] = total(np.where(resolved, marks, 0))
     out["markers_per_100"] = _ratio(out["final_markers"], out["resolved"], scale=100)
     if alpha is not None and len(alpha):
-        out = out.join(alpha.set_index(group)[[c for c in columns if c.startswith("alpha") and c in alpha]])
+        out = out.join(
+            alpha.set_index(group)[[c for c in columns if c.startswith("alpha") and c in alpha]]
+        )
     out["adjudicated_share"] = _ratio(out["adjudicated"], out["passages"])
     out["unresolved_share"] = _ratio(out["unresolved"], out["passages"])
-    counts = [c for c in columns if c in ("documents", "documents_resolved", "passages", "reviewers", "annotations",
-                                         "unannotated", "resolved", "adjudicated", "unanimous", "unresolved",
-                                         "claims", "anonymous_claims", "final_markers")
-              or c.startswith("final_")]
+    counts = [
+        c
+        for c in columns
+        if c
+        in (
+            "documents",
+            "documents_resolved",
+            "passages",
+            "reviewers",
+            "annotations",
+            "unannotated",
+            "resolved",
+            "adjudicated",
+            "unanimous",
+            "unresolved",
+            "claims",
+            "anonymous_claims",
+            "final_markers",
+        )
+        or c.startswith("final_")
+    ]
     out = out.reindex(columns=columns[1:])
     out[counts] = out[counts].fillna(0).astype(np.int64)
     for name in ("alpha", "alpha_low", "alpha_high"):
@@ -309,11 +393,15 @@ def group_report(passages: pd.DataFrame, annotations: pd.DataFrame, finals: pd.D
     note = out["alpha_note"].astype(object)
     out["alpha_note"] = note.where(note.notna(), "no passage with two reviewers")
     if group == "outlet":
-        out["confidence"] = np.where(out["documents_resolved"] >= MIN_DOCUMENTS_FOR_RATING, RATING, INITIAL)
+        out["confidence"] = np.where(
+            out["documents_resolved"] >= MIN_DOCUMENTS_FOR_RATING, RATING, INITIAL
+        )
     return out.rename_axis(group).reset_index()[columns]
 
 
-def reviewer_report(annotations: pd.DataFrame, finals: pd.DataFrame, cap_seconds: float = TIME_CAP_SECONDS):
+def reviewer_report(
+    annotations: pd.DataFrame, finals: pd.DataFrame, cap_seconds: float = TIME_CAP_SECONDS
+):
     """One row per reviewer: work done, time spent and agreement with the final label.
 
     ``annotations``: item, annotator, label and seconds (first save minus claim time of
@@ -324,26 +412,48 @@ def reviewer_report(annotations: pd.DataFrame, finals: pd.DataFrame, cap_seconds
     agrees_with_final those whose label equals the final label; agreement_with_final =
     agrees_with_final / on_resolved with a Wilson 95% interval.
     """
-    columns = ["reviewer", "annotations", "on_resolved", "agrees_with_final", "agreement_with_final",
-               "agreement_with_final_low", "agreement_with_final_high", "timed", "time_spent_s", "median_s"]
+    columns = [
+        "reviewer",
+        "annotations",
+        "on_resolved",
+        "agrees_with_final",
+        "agreement_with_final",
+        "agreement_with_final_low",
+        "agreement_with_final_high",
+        "timed",
+        "time_spent_s",
+        "median_s",
+    ]
     if annotations.empty:
         return pd.DataFrame(columns=columns)
     done = finals[finals["status"] != UNRESOLVED].set_index("item")["final_label"]
     final = annotations["item"].map(done).to_numpy(dtype=object)
     on_resolved = pd.notna(final)
-    seconds = annotations["seconds"].to_numpy(dtype=float) if "seconds" in annotations else np.full(len(final), np.nan)
+    seconds = (
+        annotations["seconds"].to_numpy(dtype=float)
+        if "seconds" in annotations
+        else np.full(len(final), np.nan)
+    )
     clipped = np.clip(seconds, 0, cap_seconds)
-    frame = pd.DataFrame({
-        "reviewer": np.asarray(annotations["annotator"], dtype=object),
-        "on_resolved": on_resolved,
-        "agrees_with_final": on_resolved & (np.asarray(annotations["label"], dtype=object) == final),
-        "timed": ~np.isnan(seconds),
-        "seconds": clipped,
-    })
+    frame = pd.DataFrame(
+        {
+            "reviewer": np.asarray(annotations["annotator"], dtype=object),
+            "on_resolved": on_resolved,
+            "agrees_with_final": on_resolved
+            & (np.asarray(annotations["label"], dtype=object) == final),
+            "timed": ~np.isnan(seconds),
+            "seconds": clipped,
+        }
+    )
     per = frame.groupby("reviewer", sort=True)
-    out = per.agg(annotations=("reviewer", "size"), on_resolved=("on_resolved", "sum"),
-                  agrees_with_final=("agrees_with_final", "sum"), timed=("timed", "sum"),
-                  time_spent_s=("seconds", "sum"), median_s=("seconds", "median"))
+    out = per.agg(
+        annotations=("reviewer", "size"),
+        on_resolved=("on_resolved", "sum"),
+        agrees_with_final=("agrees_with_final", "sum"),
+        timed=("timed", "sum"),
+        time_spent_s=("seconds", "sum"),
+        median_s=("seconds", "median"),
+    )
     out["agreement_with_final"] = _ratio(out["agrees_with_final"], out["on_resolved"])
     low, high = wilson_interval(out["agrees_with_final"], out["on_resolved"])
     out["agreement_with_final_low"], out["agreement_with_final_high"] = low, high

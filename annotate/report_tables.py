@@ -62,7 +62,11 @@ class AlphaColumn(tables.Column):
         low, high = record.get("alpha_low"), record.get("alpha_high")
         shown = f"{value:.3f}"
         if not (undefined(low) or undefined(high)):
-            return f"{shown} ({low:.3f}–{high:.3f}; {note})" if note else f"{shown} ({low:.3f}–{high:.3f})"
+            return (
+                f"{shown} ({low:.3f}–{high:.3f}; {note})"
+                if note
+                else f"{shown} ({low:.3f}–{high:.3f})"
+            )
         return f"{shown} ({note})" if note else shown
 
 
@@ -73,11 +77,24 @@ class ReportTable(tables.Table):
 
 
 def _label_columns(labels, names):
-    return [(f"share_{value}", ShareColumn(verbose_name=f"{names.get(value, value)} share", stem=f"share_{value}"))
-            for value in labels]
+    return [
+        (
+            f"share_{value}",
+            ShareColumn(verbose_name=f"{names.get(value, value)} share", stem=f"share_{value}"),
+        )
+        for value in labels
+    ]
 
 
-COUNTS = ["passages", "reviewers", "annotations", "resolved", "adjudicated", "unanimous", "unresolved"]
+COUNTS = [
+    "passages",
+    "reviewers",
+    "annotations",
+    "resolved",
+    "adjudicated",
+    "unanimous",
+    "unresolved",
+]
 
 
 def _report_table(head, rows, labels, names, extra, prefix, with_interval):
@@ -85,18 +102,23 @@ def _report_table(head, rows, labels, names, extra, prefix, with_interval):
         *head,
         *[(name, CountColumn(verbose_name=name.replace("_", " "))) for name in COUNTS],
         *_label_columns(labels, names),
-        ("anonymous_claim_share", ShareColumn(verbose_name="anonymous claims", stem="anonymous_claim_share")),
+        (
+            "anonymous_claim_share",
+            ShareColumn(verbose_name="anonymous claims", stem="anonymous_claim_share"),
+        ),
         ("markers_per_100", DecimalColumn(verbose_name="markers per 100")),
         ("alpha", AlphaColumn(verbose_name="alpha (95% interval)" if with_interval else "alpha")),
         ("adjudicated_share", PlainShareColumn(verbose_name="adjudicated")),
         ("unresolved_share", PlainShareColumn(verbose_name="unresolved")),
         *[(name, CountColumn(verbose_name=name.replace("_", " "))) for name in extra],
     ]
-    return ReportTable(rows, extra_columns=columns, sequence=[name for name, _ in columns], prefix=prefix)
+    return ReportTable(
+        rows, extra_columns=columns, sequence=[name for name, _ in columns], prefix=prefix
+    )
 
 
 class ConfidenceColumn(tables.Column):
-    """"rating" or "initial reading"; the reason is in the column notes under the table."""
+    """ "rating" or "initial reading"; the reason is in the column notes under the table."""
 
     def render(self, value):
         return str(value).split(" (")[0]
@@ -125,7 +147,9 @@ class ReviewerTable(tables.Table):
     reviewer = tables.Column()
     annotations = CountColumn()
     on_resolved = CountColumn(verbose_name="on resolved passages")
-    agreement_with_final = ShareColumn(verbose_name="agreement with final label", stem="agreement_with_final")
+    agreement_with_final = ShareColumn(
+        verbose_name="agreement with final label", stem="agreement_with_final"
+    )
     timed = CountColumn()
     time_spent_s = tables.Column(verbose_name="time spent")
     median_s = tables.Column(verbose_name="median per passage")
@@ -179,9 +203,17 @@ def share_chart(report, labels, names):
         for index, value in enumerate(labels):
             share = record.get(f"share_{value}")
             top = y + index * (BAR + GAP)
-            bar = {"y": _n(top), "mid": _n(top + BAR / 2), "cap_top": _n(top + 1), "cap_bottom": _n(top + BAR - 1),
-                   "text_y": _n(top + BAR - 2), "index": index, "name": names.get(value, value),
-                   "defined": not undefined(share), "empty_x": _n(CHART_LEFT + 4)}
+            bar = {
+                "y": _n(top),
+                "mid": _n(top + BAR / 2),
+                "cap_top": _n(top + 1),
+                "cap_bottom": _n(top + BAR - 1),
+                "text_y": _n(top + BAR - 2),
+                "index": index,
+                "name": names.get(value, value),
+                "defined": not undefined(share),
+                "empty_x": _n(CHART_LEFT + 4),
+            }
             if bar["defined"]:
                 low, high = record[f"share_{value}_low"], record[f"share_{value}_high"]
                 bar.update(
@@ -199,11 +231,26 @@ def share_chart(report, labels, names):
         y += height + BLOCK_GAP
     axis = y - BLOCK_GAP + 4
     ticks = [{"x": _n(CHART_LEFT + CHART_WIDTH * t / 4), "label": f"{25 * t}%"} for t in range(5)]
-    legend = [{"x": _n(CHART_LEFT + i * 150), "text_x": _n(CHART_LEFT + i * 150 + 14), "index": i,
-               "name": names.get(v, v)} for i, v in enumerate(labels)]
-    return {"outlets": outlets, "ticks": ticks, "legend": legend, "left": _n(CHART_LEFT),
-            "text_x": _n(CHART_LEFT - 8), "axis_y": _n(axis), "tick_y": _n(axis + 14),
-            "height": _n(axis + 22), "width": _n(CHART_LEFT + CHART_WIDTH + 24)}
+    legend = [
+        {
+            "x": _n(CHART_LEFT + i * 150),
+            "text_x": _n(CHART_LEFT + i * 150 + 14),
+            "index": i,
+            "name": names.get(v, v),
+        }
+        for i, v in enumerate(labels)
+    ]
+    return {
+        "outlets": outlets,
+        "ticks": ticks,
+        "legend": legend,
+        "left": _n(CHART_LEFT),
+        "text_x": _n(CHART_LEFT - 8),
+        "axis_y": _n(axis),
+        "tick_y": _n(axis + 14),
+        "height": _n(axis + 22),
+        "width": _n(CHART_LEFT + CHART_WIDTH + 24),
+    }
 
 
 def download_links(campaign):

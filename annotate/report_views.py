@@ -18,11 +18,15 @@ from annotate.report_tables import (
 
 
 def _page(request, campaign, template, **context):
-    return render(request, template, {
-        "campaign": campaign,
-        "downloads": download_links(campaign),
-        **context,
-    })
+    return render(
+        request,
+        template,
+        {
+            "campaign": campaign,
+            "downloads": download_links(campaign),
+            **context,
+        },
+    )
 
 
 @login_required
@@ -33,10 +37,16 @@ def outlets(request, slug):
     extra = [c for ext in reports.outlet_extensions() for c in ext.columns]
     table = outlet_table(report, data.labels, data.label_names, extra)
     RequestConfig(request, paginate=False).configure(table)
-    return _page(request, campaign, "annotate/reports.html",
-                 table=table, totals=reports.summary(report), labels=data.labels,
-                 chart=share_chart(report, data.labels, data.label_names) if len(report) else None,
-                 explain=reports.outlet_explain(data.labels))
+    return _page(
+        request,
+        campaign,
+        "annotate/reports.html",
+        table=table,
+        totals=reports.summary(report),
+        labels=data.labels,
+        chart=share_chart(report, data.labels, data.label_names) if len(report) else None,
+        explain=reports.outlet_explain(data.labels),
+    )
 
 
 @login_required
@@ -46,9 +56,14 @@ def documents(request, slug):
     report = reports.document_report_frame(campaign, data)
     table = document_table(report, data.labels, data.label_names)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return _page(request, campaign, "annotate/report_documents.html",
-                 table=table, totals=reports.summary(report),
-                 explain=reports.explain(report.columns, data.labels))
+    return _page(
+        request,
+        campaign,
+        "annotate/report_documents.html",
+        table=table,
+        totals=reports.summary(report),
+        explain=reports.explain(report.columns, data.labels),
+    )
 
 
 @login_required
@@ -57,8 +72,13 @@ def reviewers(request, slug):
     report = reports.reviewer_report_frame(campaign)
     table = reviewer_table(report)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return _page(request, campaign, "annotate/report_reviewers.html",
-                 table=table, explain=reports.explain(reports.REVIEWER_COLUMNS, []))
+    return _page(
+        request,
+        campaign,
+        "annotate/report_reviewers.html",
+        table=table,
+        explain=reports.explain(reports.REVIEWER_COLUMNS, []),
+    )
 
 
 @login_required
@@ -68,8 +88,14 @@ def export(request, slug, kind):
         raise Http404("No such export.")
     anonymise = request.GET.get("anonymise", "0")
     if anonymise not in ("0", "1"):
-        return HttpResponseBadRequest("anonymise must be 0 or 1.", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "anonymise must be 0 or 1.", content_type="text/plain; charset=utf-8"
+        )
     anonymise = anonymise == "1"
-    response = StreamingHttpResponse(exports.export(campaign, kind, anonymise), content_type=exports.content_type(kind))
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(campaign, kind, anonymise)}"'
+    response = StreamingHttpResponse(
+        exports.export(campaign, kind, anonymise), content_type=exports.content_type(kind)
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(campaign, kind, anonymise)}"'
+    )
     return response

@@ -53,7 +53,9 @@ class ReportColumns:
 def _claim_columns(campaign, data):
     from annotate.claims_report import outlet_claim_columns
 
-    return outlet_claim_columns(campaign, sorted(set(data.passages["outlet"].dropna()))).reset_index()
+    return outlet_claim_columns(
+        campaign, sorted(set(data.passages["outlet"].dropna()))
+    ).reset_index()
 
 
 CLAIM_COLUMNS = ReportColumns(
@@ -95,7 +97,9 @@ def load(campaign, seconds: bool = False) -> ReportData:
     annotations, passages = frames.annotation_rows(campaign, passages, seconds)
     adjudications = frames.adjudication_frame(campaign)
     labels, _, names = frames.scheme_parts(campaign.scheme, names=True)
-    finals = final_labels(annotations, adjudications, campaign.overlap, campaign.auto_accept_unanimous)
+    finals = final_labels(
+        annotations, adjudications, campaign.overlap, campaign.auto_accept_unanimous
+    )
     return ReportData(labels, names, passages, annotations, adjudications, finals)
 
 
@@ -105,10 +109,14 @@ def _alpha_frame(annotations):
 
 def outlet_columns(labels) -> list[str]:
     """The per-outlet report's columns, extension columns last."""
-    return report_columns(labels, "outlet") + [c for ext in outlet_extensions() for c in ext.columns]
+    return report_columns(labels, "outlet") + [
+        c for ext in outlet_extensions() for c in ext.columns
+    ]
 
 
-def outlet_report_frame(campaign, data: ReportData | None = None, n_boot: int = N_BOOT, seed: int = 0):
+def outlet_report_frame(
+    campaign, data: ReportData | None = None, n_boot: int = N_BOOT, seed: int = 0
+):
     """One row per outlet (columns: outlet_columns); see reliability.group_report.
 
     alpha is Krippendorff's nominal alpha on passage type over the outlet's passages, with
@@ -116,7 +124,9 @@ def outlet_report_frame(campaign, data: ReportData | None = None, n_boot: int = 
     """
     data = data or load(campaign)
     alpha = grouped_alpha_interval(_alpha_frame(data.annotations), "outlet", n_boot, seed)
-    report = group_report(data.passages, data.annotations, data.finals, data.labels, alpha, "outlet")
+    report = group_report(
+        data.passages, data.annotations, data.finals, data.labels, alpha, "outlet"
+    )
     for extension in outlet_extensions():
         extra = extension.compute(campaign, data)
         report = report.merge(extra[["outlet", *extension.columns]], on="outlet", how="left")
@@ -135,9 +145,17 @@ def document_report_frame(campaign, data: ReportData | None = None):
     sense for one article. alpha has no interval: one document cannot be resampled by document.
     """
     data = data or load(campaign)
-    alphas = grouped_agreement(_alpha_frame(data.annotations), "document").rename(columns={"group": "document"})
-    report = group_report(data.passages, data.annotations, data.finals, data.labels,
-                          alphas[["document", "alpha", "alpha_note"]], "document")
+    alphas = grouped_agreement(_alpha_frame(data.annotations), "document").rename(
+        columns={"group": "document"}
+    )
+    report = group_report(
+        data.passages,
+        data.annotations,
+        data.finals,
+        data.labels,
+        alphas[["document", "alpha", "alpha_note"]],
+        "document",
+    )
     if report.empty:
         return pd.DataFrame(columns=document_columns(data.labels))
     first = data.passages.groupby("document")["sequence"].min()
@@ -154,8 +172,18 @@ def pseudonym(user_id) -> str:
     return "anon-" + salted_hmac(PSEUDONYM_SALT, str(user_id)).hexdigest()[:12]
 
 
-REVIEWER_COLUMNS = ["reviewer", "annotations", "on_resolved", "agrees_with_final", "agreement_with_final",
-                    "agreement_with_final_low", "agreement_with_final_high", "timed", "time_spent_s", "median_s"]
+REVIEWER_COLUMNS = [
+    "reviewer",
+    "annotations",
+    "on_resolved",
+    "agrees_with_final",
+    "agreement_with_final",
+    "agreement_with_final_low",
+    "agreement_with_final_high",
+    "timed",
+    "time_spent_s",
+    "median_s",
+]
 
 
 def reviewer_report_frame(campaign, data: ReportData | None = None, anonymise: bool = False):
@@ -166,10 +194,16 @@ def reviewer_report_frame(campaign, data: ReportData | None = None, anonymise: b
     if anonymise:
         names = {i: pseudonym(i) for i in ids}
     else:
-        names = dict(get_user_model().objects.filter(pk__in=Assignment.objects.filter(campaign=campaign)
-                                                     .values("reviewer_id")).values_list("pk", "username"))
+        names = dict(
+            get_user_model()
+            .objects.filter(
+                pk__in=Assignment.objects.filter(campaign=campaign).values("reviewer_id")
+            )
+            .values_list("pk", "username")
+        )
     ann = data.annotations[["item", "annotator", "label", "seconds"]].assign(
-        annotator=data.annotations["annotator"].map(names).astype(object))
+        annotator=data.annotations["annotator"].map(names).astype(object)
+    )
     return reviewer_report(ann, data.finals)[REVIEWER_COLUMNS]
 
 
@@ -188,32 +222,32 @@ EXPLAIN = {
     "adjudicated": "Passages a curator decided.",
     "unanimous": "Passages where all overlap reviewers gave one type and the campaign accepts unanimous labels.",
     "unresolved": "Passages without a final label (reviewers disagree, too few have labelled it, or "
-                  "auto-accept is off and no curator has decided): counted, never guessed.",
+    "auto-accept is off and no curator has decided): counted, never guessed.",
     "final_<type>": "Resolved passages whose final label is that passage type.",
     "share_<type>": "final_<type> / resolved, with its Wilson 95% interval (share_<type>_low, _high).",
     "claims": "Resolved passages whose final label is an attributed claim.",
     "anonymous_claims": "Of those, claims whose final cited source type is anonymous.",
     "anonymous_claim_share": "anonymous_claims / claims, with its Wilson 95% interval (_low, _high).",
     "final_markers": "Bias markers on final labels (chosen by the curator, or ticked by more than half "
-                     "of the reviewers of a unanimous passage).",
+    "of the reviewers of a unanimous passage).",
     "markers_per_100": "100 × final_markers / resolved.",
     "alpha": "Krippendorff's alpha (nominal) on passage type over these passages' annotations: 1 is "
-             "perfect agreement, 0 chance.",
+    "perfect agreement, 0 chance.",
     "alpha_low": "95% interval of alpha (alpha_low, alpha_high): percentiles of 1,000 bootstrap "
-                 "replicates resampling whole documents (passages, for an outlet with one document), seed 0.",
+    "replicates resampling whole documents (passages, for an outlet with one document), seed 0.",
     "alpha_note": "Why alpha or its interval is undefined, or that the interval resamples passages.",
     "adjudicated_share": "adjudicated / passages.",
     "unresolved_share": "unresolved / passages.",
     "confidence": f"“rating” from {MIN_DOCUMENTS_FOR_RATING} documents with final labels up; below that "
-                  "an initial reading, not a rating of the outlet (Ad Fontes Media and Media Bias/Fact "
-                  "Check rate outlets on samples of about that many articles).",
+    "an initial reading, not a rating of the outlet (Ad Fontes Media and Media Bias/Fact "
+    "Check rate outlets on samples of about that many articles).",
     "reviewer": "User name, or a stable pseudonym (anon-…) in anonymised exports.",
     "on_resolved": "The reviewer's annotations on passages that have a final label.",
     "agrees_with_final": "Of those, annotations whose passage type equals the final label.",
     "agreement_with_final": "agrees_with_final / on_resolved, with its Wilson 95% interval (_low, _high).",
     "timed": "Annotations with a known claim time (imported ones have none).",
     "time_spent_s": f"Seconds from claiming each passage to first saving it, each capped at "
-                    f"{TIME_CAP_SECONDS // 60} minutes so an abandoned tab does not count, summed.",
+    f"{TIME_CAP_SECONDS // 60} minutes so an abandoned tab does not count, summed.",
     "median_s": "Median of those capped seconds.",
 }
 
@@ -222,7 +256,9 @@ def explain(columns, labels, extra: dict[str, str] | None = None) -> list[tuple[
     """(column as named in the CSV, one-line explanation) for a report's columns; the
     per-type columns share a line and interval bounds are explained with their figure."""
     extra = extra or {}
-    per_type = {f"final_{v}": "final_<type>" for v in labels} | {f"share_{v}": "share_<type>" for v in labels}
+    per_type = {f"final_{v}": "final_<type>" for v in labels} | {
+        f"share_{v}": "share_<type>" for v in labels
+    }
     lines, seen = [], set()
     for column in columns:
         if column.endswith("_high") or (column.endswith("_low") and column != "alpha_low"):
@@ -241,7 +277,13 @@ def outlet_explain(labels):
 
 def summary(report: pd.DataFrame) -> dict:
     """Campaign totals over an outlet or document report (for the page's header line)."""
-    keys = ["passages", "annotations", "resolved", "adjudicated", "unanimous", "unresolved", "unannotated"]
+    keys = [
+        "passages",
+        "annotations",
+        "resolved",
+        "adjudicated",
+        "unanimous",
+        "unresolved",
+        "unannotated",
+    ]
     return {k: int(report[k].sum()) if len(report) else 0 for k in keys}
-
-

@@ -50,9 +50,15 @@ def _with_progress(campaigns, user):
     the last place in reading order (an index lookup) rather than counted: a
     count over a campaign's 300,000 places costs more than the whole page.
     """
-    last = Assignment.objects.filter(campaign=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
+    last = (
+        Assignment.objects.filter(campaign=OuterRef("pk"))
+        .order_by("-sequence")
+        .values("sequence")[:1]
+    )
     done = (
-        Assignment.objects.filter(campaign=OuterRef("pk"), reviewer=user, status=Assignment.Status.DONE)
+        Assignment.objects.filter(
+            campaign=OuterRef("pk"), reviewer=user, status=Assignment.Status.DONE
+        )
         .values("campaign")
         .annotate(n=Count("id"))
         .values("n")
@@ -67,7 +73,9 @@ def _with_progress(campaigns, user):
         last_sequence=Subquery(last, output_field=IntegerField()),
         done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
         reviewers=Coalesce(Subquery(reviewers, output_field=IntegerField()), Value(0)),
-        role=Subquery(Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1]),
+        role=Subquery(
+            Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1]
+        ),
     )
     rows = []
     for c in campaigns:

@@ -44,7 +44,9 @@ def add_documents(campaign, documents):
     with transaction.atomic():
         start = CampaignDocument.objects.filter(campaign=campaign).aggregate(m=Max("position"))["m"]
         start = -1 if start is None else start
-        present = set(CampaignDocument.objects.filter(campaign=campaign).values_list("document_id", flat=True))
+        present = set(
+            CampaignDocument.objects.filter(campaign=campaign).values_list("document_id", flat=True)
+        )
         new = [d for d in documents if d.pk not in present]
         CampaignDocument.objects.bulk_create(
             CampaignDocument(campaign=campaign, document=d, position=start + 1 + i)
@@ -112,12 +114,16 @@ def _shrink_to_overlap(campaign):
     )
     if high:
         free = {}
-        for pk, passage_id, slot in Assignment.objects.filter(
-            campaign=campaign,
-            passage_id__in={passage_id for _, passage_id in high},
-            slot__lte=campaign.overlap,
-            status=Assignment.Status.OPEN,
-        ).order_by("slot").values_list("pk", "passage_id", "slot"):
+        for pk, passage_id, slot in (
+            Assignment.objects.filter(
+                campaign=campaign,
+                passage_id__in={passage_id for _, passage_id in high},
+                slot__lte=campaign.overlap,
+                status=Assignment.Status.OPEN,
+            )
+            .order_by("slot")
+            .values_list("pk", "passage_id", "slot")
+        ):
             free.setdefault(passage_id, []).append((pk, slot))
         for pk, passage_id in high:
             while free.get(passage_id):
@@ -143,7 +149,13 @@ def claim_next(campaign, reviewer, now=None):
     expires = now + timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES)
     with transaction.atomic():
         _lock_reviewer(reviewer)
-        current = Assignment.objects.for_reviewer(reviewer).pending().filter(campaign=campaign).order_by("pk").first()
+        current = (
+            Assignment.objects.for_reviewer(reviewer)
+            .pending()
+            .filter(campaign=campaign)
+            .order_by("pk")
+            .first()
+        )
         if current is not None:
             current.expires_at = expires
             current.save(update_fields=["expires_at"])
@@ -177,7 +189,9 @@ def _lock_reviewer(reviewer):
 
 
 def _first_available(campaign, reviewer, now):
-    held = Assignment.objects.filter(campaign=campaign, reviewer=reviewer, passage=OuterRef("passage"))
+    held = Assignment.objects.filter(
+        campaign=campaign, reviewer=reviewer, passage=OuterRef("passage")
+    )
     skipped = Skip.objects.filter(campaign=campaign, reviewer=reviewer, passage=OuterRef("passage"))
     base = (
         Assignment.objects.filter(campaign=campaign, slot__lte=campaign.overlap)
@@ -217,7 +231,10 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
             # order_by("pk"): the model's default ordering joins the campaign,
             # and FOR UPDATE would then lock the campaign row too, serialising
             # every save of the campaign and deadlocking against _reclaim.
-            Assignment.objects.select_for_update().filter(pk=assignment_id, campaign=campaign).order_by("pk").first()
+            Assignment.objects.select_for_update()
+            .filter(pk=assignment_id, campaign=campaign)
+            .order_by("pk")
+            .first()
         )
         if assignment is None:
             raise QueueError("That passage is not part of this campaign.")
@@ -258,22 +275,32 @@ def _reclaim(campaign, reviewer, lost, now):
     )
     if mine is not None:
         return mine
-    if Skip.objects.filter(campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer).exists():
-        raise QueueError("You skipped this passage, so it went to other reviewers; your labels were not saved.")
+    if Skip.objects.filter(
+        campaign=campaign, passage_id=lost.passage_id, reviewer=reviewer
+    ).exists():
+        raise QueueError(
+            "You skipped this passage, so it went to other reviewers; your labels were not saved."
+        )
     spare_ids = (
-        Assignment.objects.filter(campaign=campaign, passage_id=lost.passage_id, slot__lte=campaign.overlap)
+        Assignment.objects.filter(
+            campaign=campaign, passage_id=lost.passage_id, slot__lte=campaign.overlap
+        )
         .available(now)
         .order_by("slot")
         .values_list("pk", flat=True)
     )
     for spare_id in spare_ids:
         # Conditional update, as in claim_next: the place must still be free.
-        taken = Assignment.objects.filter(pk=spare_id).available(now).update(
-            reviewer=reviewer,
-            status=Assignment.Status.DONE,
-            claimed_at=now,
-            expires_at=None,
-            done_at=now,
+        taken = (
+            Assignment.objects.filter(pk=spare_id)
+            .available(now)
+            .update(
+                reviewer=reviewer,
+                status=Assignment.Status.DONE,
+                claimed_at=now,
+                expires_at=None,
+                done_at=now,
+            )
         )
         if taken:
             return Assignment.objects.get(pk=spare_id)

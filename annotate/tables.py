@@ -6,11 +6,16 @@ from annotate.models import Annotation
 
 
 class CampaignProgressTable(tables.Table):
-    name = tables.Column(verbose_name="Campaign", linkify=lambda record: reverse("annotate:campaign", args=[record.slug]))
+    name = tables.Column(
+        verbose_name="Campaign",
+        linkify=lambda record: reverse("annotate:campaign", args=[record.slug]),
+    )
     role = tables.Column(verbose_name="Your role")
     status = tables.Column()
     done = tables.Column(verbose_name="Done", accessor="progress__done", orderable=False)
-    assigned = tables.Column(verbose_name="Assigned", accessor="progress__assigned", orderable=False)
+    assigned = tables.Column(
+        verbose_name="Assigned", accessor="progress__assigned", orderable=False
+    )
     progress = tables.Column(verbose_name="Progress", accessor="progress__percent", orderable=False)
 
     class Meta:
@@ -25,14 +30,20 @@ class CampaignProgressTable(tables.Table):
         p = record.progress
         return format_html(
             '<progress max="{}" value="{}" aria-label="{} of {} done"></progress> {}%',
-            p.assigned, p.done, p.done, p.assigned, p.percent,
+            p.assigned,
+            p.done,
+            p.done,
+            p.assigned,
+            p.percent,
         )
 
 
 class CampaignAnnotationTable(tables.Table):
     """Everyone's work on a campaign: curators and managers only."""
 
-    document = tables.Column(accessor="assignment__passage__document__title", verbose_name="Document")
+    document = tables.Column(
+        accessor="assignment__passage__document__title", verbose_name="Document"
+    )
     position = tables.Column(accessor="assignment__passage__position", verbose_name="#")
     passage = tables.Column(accessor="assignment__passage__text", verbose_name="Passage")
     reviewer = tables.Column(accessor="assignment__reviewer__username", verbose_name="Reviewer")

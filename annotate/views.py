@@ -42,10 +42,20 @@ def home(request):
 @login_required
 def campaign(request, slug):
     campaign, role = campaign_for(request, slug)
-    context = {"campaign": campaign, "role": role, "can_curate": can_curate(role), "can_manage": can_manage(role)}
+    context = {
+        "campaign": campaign,
+        "role": role,
+        "can_curate": can_curate(role),
+        "can_manage": can_manage(role),
+    }
     if can_annotate(role):
         context["progress"] = selectors.reviewer_progress(campaign, request.user)
-        context["current"] = Assignment.objects.for_reviewer(request.user).pending().filter(campaign=campaign).first()
+        context["current"] = (
+            Assignment.objects.for_reviewer(request.user)
+            .pending()
+            .filter(campaign=campaign)
+            .first()
+        )
     return render(request, "annotate/campaign.html", context)
 
 
@@ -53,9 +63,15 @@ def campaign(request, slug):
 def guidelines(request, slug):
     campaign, role = campaign_for(request, slug)
     scheme = campaign.scheme
-    return render(request, "annotate/guidelines.html", {
-        "campaign": campaign, "labels": scheme.labels.all(), "markers": scheme.markers.all(),
-    })
+    return render(
+        request,
+        "annotate/guidelines.html",
+        {
+            "campaign": campaign,
+            "labels": scheme.labels.all(),
+            "markers": scheme.markers.all(),
+        },
+    )
 
 
 @login_required
@@ -68,7 +84,10 @@ def next_passage(request, slug):
         messages.error(request, str(exc))
         return redirect("annotate:campaign", slug=slug)
     if assignment is None:
-        messages.success(request, "Nothing left for you in this campaign: every passage you can label is done. Thank you!")
+        messages.success(
+            request,
+            "Nothing left for you in this campaign: every passage you can label is done. Thank you!",
+        )
         return redirect("annotate:campaign", slug=slug)
     _remember_handed(request, assignment)
     return redirect("annotate:passage", slug=slug, pk=assignment.pk)
@@ -103,10 +122,16 @@ def passage(request, slug, pk):
             else:
                 return next_passage_after_save(request, campaign)
     # Never someone else's labels: a late poster sees only their own form.
-    annotation = Annotation.objects.filter(assignment=assignment).order_by("pk").first() if own else None
+    annotation = (
+        Annotation.objects.filter(assignment=assignment).order_by("pk").first() if own else None
+    )
     if request.method != "POST":
         form = AnnotationForm(initial=annotation.snapshot() if annotation else {}, **form_kwargs)
-    return render(request, "annotate/passage.html", _passage_context(request, campaign, assignment, annotation, form, labels, markers))
+    return render(
+        request,
+        "annotate/passage.html",
+        _passage_context(request, campaign, assignment, annotation, form, labels, markers),
+    )
 
 
 def next_passage_after_save(request, campaign):
@@ -128,7 +153,10 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
     blind = campaign.blind_outlet
     context_passages = selectors.context_passages(passage)
     # Figures marked on the original text (offsets), each plain segment redacted when blind.
-    figure_marks.attach(context_passages, (lambda t: selectors.redact_outlet(t, document.source, document)) if blind else None)
+    figure_marks.attach(
+        context_passages,
+        (lambda t: selectors.redact_outlet(t, document.source, document)) if blind else None,
+    )
     title = document.title
     if blind:
         title = selectors.redact_outlet(title, document.source, document)
@@ -149,8 +177,14 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
         "markers": markers,
         "skip_form": SkipForm(),
         "progress": selectors.reviewer_progress(campaign, request.user),
-        "previous": mine.filter(sequence__lt=assignment.sequence).order_by("-sequence").values_list("pk", flat=True).first(),
-        "following": mine.filter(sequence__gt=assignment.sequence).order_by("sequence").values_list("pk", flat=True).first(),
+        "previous": mine.filter(sequence__lt=assignment.sequence)
+        .order_by("-sequence")
+        .values_list("pk", flat=True)
+        .first(),
+        "following": mine.filter(sequence__gt=assignment.sequence)
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -158,7 +192,9 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
 @require_POST
 def skip(request, slug, pk):
     campaign, role = campaign_for(request, slug, Role.REVIEWER)
-    get_object_or_404(Assignment.objects.for_reviewer(request.user).filter(campaign=campaign), pk=pk)
+    get_object_or_404(
+        Assignment.objects.for_reviewer(request.user).filter(campaign=campaign), pk=pk
+    )
     form = SkipForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why you skip this passage; it was not skipped.")
@@ -186,12 +222,16 @@ def annotations(request, slug):
 def manage(request, slug):
     campaign, role = campaign_for(request, slug, Role.MANAGER)
     members = campaign.memberships.select_related("user").order_by("role", "user__username")
-    return render(request, "annotate/manage.html", {
-        "campaign": campaign,
-        "form": CampaignSettingsForm(instance=campaign),
-        "member_form": MemberForm(),
-        "members": members,
-    })
+    return render(
+        request,
+        "annotate/manage.html",
+        {
+            "campaign": campaign,
+            "form": CampaignSettingsForm(instance=campaign),
+            "member_form": MemberForm(),
+            "members": members,
+        },
+    )
 
 
 @login_required
@@ -202,9 +242,17 @@ def manage_settings(request, slug):
     form = CampaignSettingsForm(request.POST, instance=campaign)
     if not form.is_valid():
         members = campaign.memberships.select_related("user")
-        return render(request, "annotate/manage.html", {
-            "campaign": campaign, "form": form, "member_form": MemberForm(), "members": members,
-        }, status=400)
+        return render(
+            request,
+            "annotate/manage.html",
+            {
+                "campaign": campaign,
+                "form": form,
+                "member_form": MemberForm(),
+                "members": members,
+            },
+            status=400,
+        )
     with transaction.atomic():
         campaign = form.save()
         if campaign.is_active and (not was_active or "overlap" in form.changed_data):
@@ -225,8 +273,12 @@ def add_member(request, slug):
     if user is None:
         messages.error(request, f"There is no user called “{form.cleaned_data['username']}”.")
         return redirect("annotate:manage", slug=slug)
-    Membership.objects.update_or_create(campaign=campaign, user=user, defaults={"role": form.cleaned_data["role"]})
-    messages.success(request, f"{user.username} is now a {form.cleaned_data['role']} of this campaign.")
+    Membership.objects.update_or_create(
+        campaign=campaign, user=user, defaults={"role": form.cleaned_data["role"]}
+    )
+    messages.success(
+        request, f"{user.username} is now a {form.cleaned_data['role']} of this campaign."
+    )
     return redirect("annotate:manage", slug=slug)
 
 

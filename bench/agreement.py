@@ -95,7 +95,9 @@ def synthetic(n_passages, seed):
     take = np.arange(4)[None, :] < per_passage[:, None]
     passage = np.repeat(np.arange(n_passages), per_passage)
     reviewer = pool[take]
-    slot = (np.arange(len(passage)) - np.repeat(np.cumsum(per_passage) - per_passage, per_passage)) + 1
+    slot = (
+        np.arange(len(passage)) - np.repeat(np.cumsum(per_passage) - per_passage, per_passage)
+    ) + 1
 
     n = len(passage)
     accuracy = rng.uniform(0.70, 0.95, size=N_REVIEWERS)[reviewer]
@@ -104,8 +106,11 @@ def synthetic(n_passages, seed):
     right = rng.random(n) < accuracy
     truth = rng.choice(3, size=n_passages, p=[0.5, 0.3, 0.2])
     label = np.where(right, truth[passage], (truth[passage] + rng.integers(1, 3, size=n)) % 3)
-    cited_truth = np.select([truth == 0, truth == 1], [rng.choice([2, 3], size=n_passages),
-                            rng.choice([1, 2, 4, 5], size=n_passages)], 0)
+    cited_truth = np.select(
+        [truth == 0, truth == 1],
+        [rng.choice([2, 3], size=n_passages), rng.choice([1, 2, 4, 5], size=n_passages)],
+        0,
+    )
     cited = np.where(rng.random(n) < 0.8, cited_truth[passage], rng.integers(0, 6, size=n))
     marker_rate = np.where(truth == 2, 0.15, 0.04)
     present = rng.random((n_passages, 4)) < marker_rate[:, None]
@@ -113,9 +118,17 @@ def synthetic(n_passages, seed):
     mask = (ticked * (1 << np.arange(4))).sum(axis=1)
     confidence = rng.integers(0, 3, size=n)
     return {
-        "sizes": sizes, "document_of": document_of, "position": position,
-        "outlet_of_document": outlet_of_document, "passage": passage, "reviewer": reviewer,
-        "slot": slot, "label": label, "cited": cited, "mask": mask, "confidence": confidence,
+        "sizes": sizes,
+        "document_of": document_of,
+        "position": position,
+        "outlet_of_document": outlet_of_document,
+        "passage": passage,
+        "reviewer": reviewer,
+        "slot": slot,
+        "label": label,
+        "cited": cited,
+        "mask": mask,
+        "confidence": confidence,
     }
 
 
@@ -128,7 +141,10 @@ def insert(model, columns, rows):
     quoted = ", ".join(connection.ops.quote_name(c) for c in names)
     connection.ensure_connection()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
@@ -174,10 +190,14 @@ def generate(database_url, sqlite_path, n_passages, seed):
         documents = []
         for d, sentences in enumerate(texts):
             text = " ".join(sentences)
-            documents.append(Document(
-                source=sources[data["outlet_of_document"][d]], title=f"Article {d}", text=text,
-                content_hash=content_hash(text),
-            ))
+            documents.append(
+                Document(
+                    source=sources[data["outlet_of_document"][d]],
+                    title=f"Article {d}",
+                    text=text,
+                    content_hash=content_hash(text),
+                )
+            )
         documents = Document.objects.bulk_create(documents, batch_size=2000)
         doc_ids = [d.pk for d in documents]
 
@@ -190,17 +210,25 @@ def generate(database_url, sqlite_path, n_passages, seed):
                     yield (pk, doc_ids[d], p, start, start + len(sentence), sentence, "body")
                     start += len(sentence) + 1
 
-        insert(Passage, ["id", "document", "position", "start", "end", "text", "kind"], passage_rows())
+        insert(
+            Passage, ["id", "document", "position", "start", "end", "text", "kind"], passage_rows()
+        )
         reviewers = get_user_model().objects.bulk_create(
             get_user_model()(username=f"reviewer{i:02d}", password="!") for i in range(N_REVIEWERS)
         )
         reviewer_ids = [r.pk for r in reviewers]
         campaign = Campaign.objects.create(
-            name=CAMPAIGN, slug="agreement-benchmark", scheme=default_scheme(), overlap=4,
+            name=CAMPAIGN,
+            slug="agreement-benchmark",
+            scheme=default_scheme(),
+            overlap=4,
             status=Campaign.Status.CLOSED,
         )
         CampaignDocument.objects.bulk_create(
-            (CampaignDocument(campaign=campaign, document_id=pk, position=i) for i, pk in enumerate(doc_ids)),
+            (
+                CampaignDocument(campaign=campaign, document_id=pk, position=i)
+                for i, pk in enumerate(doc_ids)
+            ),
             batch_size=2000,
         )
         passage_id = (data["passage"] + 1).tolist()  # passages were numbered 1..n in order
@@ -209,28 +237,63 @@ def generate(database_url, sqlite_path, n_passages, seed):
         insert(
             Assignment,
             ["id", "campaign", "passage", "slot", "sequence", "reviewer", "status", "done_at"],
-            zip(range(1, n + 1), [campaign.pk] * n, passage_id, data["slot"].tolist(), data["passage"].tolist(),
-                reviewer_id, ["done"] * n, [now] * n, strict=True),
+            zip(
+                range(1, n + 1),
+                [campaign.pk] * n,
+                passage_id,
+                data["slot"].tolist(),
+                data["passage"].tolist(),
+                reviewer_id,
+                ["done"] * n,
+                [now] * n,
+                strict=True,
+            ),
         )
-        marker_json = [json.dumps([m for j, m in enumerate(MARKERS) if mask >> j & 1]) for mask in range(16)]
+        marker_json = [
+            json.dumps([m for j, m in enumerate(MARKERS) if mask >> j & 1]) for mask in range(16)
+        ]
         insert(
             Annotation,
-            ["id", "assignment", "label", "cited_source", "cited_type", "markers", "confidence", "note",
-             "created_at", "updated_at"],
-            zip(range(1, n + 1), range(1, n + 1), [LABELS[v] for v in data["label"].tolist()], [""] * n,
-                [CITED[v] for v in data["cited"].tolist()], [marker_json[v] for v in data["mask"].tolist()],
-                [CONFIDENCE[v] for v in data["confidence"].tolist()], [""] * n, [now] * n, [now] * n, strict=True),
+            [
+                "id",
+                "assignment",
+                "label",
+                "cited_source",
+                "cited_type",
+                "markers",
+                "confidence",
+                "note",
+                "created_at",
+                "updated_at",
+            ],
+            zip(
+                range(1, n + 1),
+                range(1, n + 1),
+                [LABELS[v] for v in data["label"].tolist()],
+                [""] * n,
+                [CITED[v] for v in data["cited"].tolist()],
+                [marker_json[v] for v in data["mask"].tolist()],
+                [CONFIDENCE[v] for v in data["confidence"].tolist()],
+                [""] * n,
+                [now] * n,
+                [now] * n,
+                strict=True,
+            ),
         )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Passage, Assignment, Annotation]):
+                for sql in connection.ops.sequence_reset_sql(
+                    no_style(), [Passage, Assignment, Annotation]
+                ):
                     cursor.execute(sql)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"generated {n:,} annotations on {n_passages:,} passages in {len(doc_ids):,} documents "
-          f"({connection.vendor}) in {time.perf_counter() - started:.1f} s; generator peak {peak_mb():.0f} MB",
-          flush=True)
+    print(
+        f"generated {n:,} annotations on {n_passages:,} passages in {len(doc_ids):,} documents "
+        f"({connection.vendor}) in {time.perf_counter() - started:.1f} s; generator peak {peak_mb():.0f} MB",
+        flush=True,
+    )
 
 
 # ---------------------------------------------------------------------------- measurement
@@ -257,7 +320,9 @@ def time_frame_and_alpha(campaign):
         table = df.assign(code=codes).pivot(index="annotator", columns="item", values="code")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return krippendorff.alpha(reliability_data=table.to_numpy(), level_of_measurement="nominal")
+            return krippendorff.alpha(
+                reliability_data=table.to_numpy(), level_of_measurement="nominal"
+            )
 
     pivot_s, reference = best_of(package, 1)
     if abs(ours - reference) > 1e-9:
@@ -287,13 +352,19 @@ def measure(profile):
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     for row in tables["overall"].itertuples():
-        print(f"  {row.dimension:<37} alpha={row.alpha:.4f} [{row.alpha_low:.4f}, {row.alpha_high:.4f}] "
-              f"observed={row.percent_agreement:.4f} ac1={row.ac1:.4f}")
-    print(f"alpha={ours:.9f} (krippendorff package {reference:.9f}); speedup {pivot_s / alpha_s:.1f}x; "
-          f"{len(tables['documents'])} documents, {len(tables['outlets'])} outlets, "
-          f"{len(tables['reviewers'])} reviewers, {len(tables['pairs'])} pairs")
-    print(f"RESULT annotations={count} load_s={load_s:.3f} alpha_s={alpha_s:.3f} "
-          f"krippendorff_pivot_s={pivot_s:.3f} report_s={report_s:.3f} peak_mb={peak_mb():.0f}")
+        print(
+            f"  {row.dimension:<37} alpha={row.alpha:.4f} [{row.alpha_low:.4f}, {row.alpha_high:.4f}] "
+            f"observed={row.percent_agreement:.4f} ac1={row.ac1:.4f}"
+        )
+    print(
+        f"alpha={ours:.9f} (krippendorff package {reference:.9f}); speedup {pivot_s / alpha_s:.1f}x; "
+        f"{len(tables['documents'])} documents, {len(tables['outlets'])} outlets, "
+        f"{len(tables['reviewers'])} reviewers, {len(tables['pairs'])} pairs"
+    )
+    print(
+        f"RESULT annotations={count} load_s={load_s:.3f} alpha_s={alpha_s:.3f} "
+        f"krippendorff_pivot_s={pivot_s:.3f} report_s={report_s:.3f} peak_mb={peak_mb():.0f}"
+    )
 
 
 def recreate_postgres_database(url):
@@ -302,7 +373,9 @@ def recreate_postgres_database(url):
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: the benchmark database's name must contain 'bench'")
+        sys.exit(
+            f"refusing to drop database {name!r}: the benchmark database's name must contain 'bench'"
+        )
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -311,12 +384,22 @@ def recreate_postgres_database(url):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--database-url", help="PostgreSQL URL (dropped and recreated); default SQLite in a temp file")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL (dropped and recreated); default SQLite in a temp file",
+    )
     parser.add_argument("--passages", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--profile", action="store_true", help="cProfile the report and print the top entries")
-    parser.add_argument("--reuse", metavar="SQLITE_FILE", nargs="?", const="",
-                        help="measure an already generated database (this SQLite file, or --database-url) again")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the report and print the top entries"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="SQLITE_FILE",
+        nargs="?",
+        const="",
+        help="measure an already generated database (this SQLite file, or --database-url) again",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="credence-agreement-bench-"))

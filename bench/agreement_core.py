@@ -47,13 +47,15 @@ def synthetic_annotations(n_items: int = 300_000, seed: int = 0) -> pd.DataFrame
     label = np.where(rng.random(len(item)) < accuracy, truth, wrong)
     document = item // PASSAGES_PER_DOCUMENT
     outlet = rng.integers(0, N_OUTLETS, size=document.max() + 1)[document]
-    return pd.DataFrame({
-        "item": item.astype(np.int64),
-        "annotator": annotator.astype(np.int64),
-        "label": pd.array(LABELS[label], dtype="str"),
-        "document": document.astype(np.int64),
-        "outlet": outlet.astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "item": item.astype(np.int64),
+            "annotator": annotator.astype(np.int64),
+            "label": pd.array(LABELS[label], dtype="str"),
+            "document": document.astype(np.int64),
+            "outlet": outlet.astype(np.int64),
+        }
+    )
 
 
 def best_of(fn, repeat: int):

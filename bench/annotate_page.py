@@ -121,11 +121,15 @@ def build():
             batch_size=5000,
         )
         campaign = Campaign.objects.create(
-            name="Bench campaign", slug="bench", scheme=default_scheme(), overlap=OVERLAP,
+            name="Bench campaign",
+            slug="bench",
+            scheme=default_scheme(),
+            overlap=OVERLAP,
             status=Campaign.Status.ACTIVE,
         )
         CampaignDocument.objects.bulk_create(
-            CampaignDocument(campaign=campaign, document=doc, position=i) for i, doc in enumerate(documents)
+            CampaignDocument(campaign=campaign, document=doc, position=i)
+            for i, doc in enumerate(documents)
         )
         password = make_password("bench")
         reviewers = User.objects.bulk_create(
@@ -218,15 +222,33 @@ def measure(campaign, reviewer, repeats):
     url = response["Location"]
     assert "/p/" in url, f"the reviewer got no passage: {url}"
 
-    runs = {name: {"ms": [], "cpu_ms": [], "sql_ms": [], "commit_ms": [], "queries": [], "slowest": (0, [])} for name in ("page", "save")}
+    runs = {
+        name: {
+            "ms": [],
+            "cpu_ms": [],
+            "sql_ms": [],
+            "commit_ms": [],
+            "queries": [],
+            "slowest": (0, []),
+        }
+        for name in ("page", "save")
+    }
     for i in range(repeats + WARMUP):
         page = timed(client, "get", url)
         assert page[0].status_code == 200, (url, page[0].status_code)
-        data = {"label": LABELS[i % 3], "confidence": "medium", "cited_source": "", "cited_type": "", "note": ""}
+        data = {
+            "label": LABELS[i % 3],
+            "confidence": "medium",
+            "cited_source": "",
+            "cited_type": "",
+            "note": "",
+        }
         save = timed(client, "post", url, data)
         assert save[0].status_code == 302, (url, save[0].status_code, save[0].content[:500])
         following = save[0]["Location"]
-        assert "/p/" in following and following != url, f"Save-and-next did not move on: {following}"
+        assert "/p/" in following and following != url, (
+            f"Save-and-next did not move on: {following}"
+        )
         url = following
         if i < WARMUP:
             continue
@@ -235,7 +257,9 @@ def measure(campaign, reviewer, repeats):
             run["ms"].append(wall)
             run["cpu_ms"].append(cpu)
             run["sql_ms"].append(sql_ms)
-            run["commit_ms"].append(sum(float(q["time"]) * 1000 for q in queries if q["sql"] == "COMMIT"))
+            run["commit_ms"].append(
+                sum(float(q["time"]) * 1000 for q in queries if q["sql"] == "COMMIT")
+            )
             run["queries"].append(len(queries))
             if wall > run["slowest"][0]:
                 run["slowest"] = (wall, queries)
@@ -255,7 +279,9 @@ def describe(name, run):
         f"mean {statistics.mean(run['commit_ms']):.1f} ms in COMMIT, the rest is Python"
     )
     wall, queries = run["slowest"]
-    print(f"  slowest request {wall:.1f} ms; its slowest statements (ms, CaptureQueriesContext resolution):")
+    print(
+        f"  slowest request {wall:.1f} ms; its slowest statements (ms, CaptureQueriesContext resolution):"
+    )
     for q in sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:3]:
         print(f"    {float(q['time']) * 1000:6.0f}  {q['sql'][:240]}")
 
@@ -282,7 +308,9 @@ def main():
         statistics.median(r["ms"]) < TARGET_MEDIAN_MS and percentile(r["ms"], 95) < TARGET_P95_MS
         for r in (page, save)
     )
-    print(f"targets (median < {TARGET_MEDIAN_MS} ms, p95 < {TARGET_P95_MS} ms): {'met' if ok else 'MISSED'}")
+    print(
+        f"targets (median < {TARGET_MEDIAN_MS} ms, p95 < {TARGET_P95_MS} ms): {'met' if ok else 'MISSED'}"
+    )
     print(
         f"RESULT page_median_ms={statistics.median(page['ms']):.1f} "
         f"page_p95_ms={percentile(page['ms'], 95):.1f} "

@@ -40,13 +40,20 @@ def seed_sentences():
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     sentences = []
-    for text, spans in zip(texts, segmentation.segment_many(texts, segmentation.SENTENCE), strict=True):
-        sentences += [text[s.start : s.end] for s in spans if s.kind == "body" and len(text[s.start : s.end]) > 40]
+    for text, spans in zip(
+        texts, segmentation.segment_many(texts, segmentation.SENTENCE), strict=True
+    ):
+        sentences += [
+            text[s.start : s.end]
+            for s in spans
+            if s.kind == "body" and len(text[s.start : s.end]) > 40
+        ]
     return sentences
 
 
 def vary(sentence, rng):
     """Every number in the sentence changed by up to 30%, written the same way."""
+
     def change(match):
         raw = match.group()
         if len(raw) == 4 and raw[:2] in ("19", "20"):
@@ -64,9 +71,16 @@ def write_corpus(path, documents, sentences, seed=7):
     with open(path, "w", encoding="utf-8") as out:
         for i in range(documents):
             picked = rng.sample(sentences, k=min(len(sentences), rng.randint(14, 26)))
-            paragraphs = [" ".join(vary(s, rng) for s in picked[j : j + 3]) for j in range(0, len(picked), 3)]
+            paragraphs = [
+                " ".join(vary(s, rng) for s in picked[j : j + 3]) for j in range(0, len(picked), 3)
+            ]
             text = f"Weapons left behind: report {i}\n\n" + "\n\n".join(paragraphs)
-            out.write(json.dumps({"outlet": OUTLETS[i % len(OUTLETS)], "title": f"Report {i}", "text": text}) + "\n")
+            out.write(
+                json.dumps(
+                    {"outlet": OUTLETS[i % len(OUTLETS)], "title": f"Report {i}", "text": text}
+                )
+                + "\n"
+            )
 
 
 def main():
@@ -113,7 +127,9 @@ def run(args, workdir):
     refresh(Passage.objects.all())
     extract_s = time.perf_counter() - started
 
-    campaign = Campaign.objects.create(name="Bench claims", slug="bench-claims", scheme=default_scheme(), overlap=1)
+    campaign = Campaign.objects.create(
+        name="Bench claims", slug="bench-claims", scheme=default_scheme(), overlap=1
+    )
     CampaignDocument.objects.bulk_create(
         CampaignDocument(campaign=campaign, document_id=pk, position=i)
         for i, pk in enumerate(Document.objects.order_by("pk").values_list("pk", flat=True))
@@ -121,10 +137,19 @@ def run(args, workdir):
     started = time.perf_counter()
     found = claims.refresh_suggestions(campaign)
     suggest_s = time.perf_counter() - started
-    best = ClaimSuggestion.objects.filter(campaign=campaign).select_related("passage_a", "passage_b").order_by("rank").first()
+    best = (
+        ClaimSuggestion.objects.filter(campaign=campaign)
+        .select_related("passage_a", "passage_b")
+        .order_by("rank")
+        .first()
+    )
     if best is not None:
-        print(f"best pair ({best.score:.2f}, {best.shared}):\n  {best.passage_a.text[:100]}\n  {best.passage_b.text[:100]}")
-    print(f"{found} suggestions stored; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"best pair ({best.score:.2f}, {best.shared}):\n  {best.passage_a.text[:100]}\n  {best.passage_b.text[:100]}"
+        )
+    print(
+        f"{found} suggestions stored; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
     print(
         f"RESULT documents={Document.objects.count()} passages={Passage.objects.count()} "
         f"figures={Figure.objects.count()} extract_s={extract_s:.1f} suggest_s={suggest_s:.1f} import_s={import_s:.1f}"

@@ -54,21 +54,37 @@ def prepare(database_url, sqlite_path, n_passages, seed):
 
     campaign = Campaign.objects.get(name=agreement.CAMPAIGN)
     with transaction.atomic():
-        Assignment.objects.filter(campaign=campaign).update(claimed_at=F("done_at") - timedelta(seconds=40))
+        Assignment.objects.filter(campaign=campaign).update(
+            claimed_at=F("done_at") - timedelta(seconds=40)
+        )
         Annotation.objects.filter(id__endswith="00").update(note="=SUM(A1) looks off")
         Annotation.objects.filter(id__endswith="50").update(note="checked against the source")
         Annotation.objects.filter(id__endswith="25").update(note="unsure about the attribution")
         curator = get_user_model().objects.create(username="bench-curator", password="!")
-        passages = Assignment.objects.filter(campaign=campaign, slot=1).values_list("passage_id", flat=True)
+        passages = Assignment.objects.filter(campaign=campaign, slot=1).values_list(
+            "passage_id", flat=True
+        )
         Adjudication.objects.bulk_create(
-            (Adjudication(campaign=campaign, passage_id=pk, label="opinion", cited_type="", markers=["loaded_language"],
-                          rationale="decided in the benchmark", decided_by=curator)
-             for pk in passages.iterator() if pk % 20 == 0),
+            (
+                Adjudication(
+                    campaign=campaign,
+                    passage_id=pk,
+                    label="opinion",
+                    cited_type="",
+                    markers=["loaded_language"],
+                    rationale="decided in the benchmark",
+                    decided_by=curator,
+                )
+                for pk in passages.iterator()
+                if pk % 20 == 0
+            ),
             batch_size=5000,
         )
         get_user_model().objects.create(username="bench-staff", is_staff=True, password="!")
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # fold the write-ahead log into the file before timing reads
+        with (
+            connection.cursor() as cursor
+        ):  # fold the write-ahead log into the file before timing reads
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print("prepared claim times, decisions and notes", flush=True)
 
@@ -119,16 +135,23 @@ def measure(folder):
     if rows != count:
         sys.exit(f"MISMATCH exported {rows} rows for {count} annotations")
     rate = rows / wall
-    print(f"export: {rows:,} rows, {size / 1e6:.0f} MB of CSV in {wall:.2f} s wall ({rate:,.0f} rows/s), "
-          f"{cpu:.2f} s CPU ({rows / cpu:,.0f} rows/s of CPU); peak maxrss {peak:.0f} MB; "
-          f"load average {before:.2f} -> {load_average():.2f}", flush=True)
+    print(
+        f"export: {rows:,} rows, {size / 1e6:.0f} MB of CSV in {wall:.2f} s wall ({rate:,.0f} rows/s), "
+        f"{cpu:.2f} s CPU ({rows / cpu:,.0f} rows/s of CPU); peak maxrss {peak:.0f} MB; "
+        f"load average {before:.2f} -> {load_average():.2f}",
+        flush=True,
+    )
     before = load_average()
-    first_s, _, _ = measure_report(campaign)  # the first request also imports and compiles templates
+    first_s, _, _ = measure_report(
+        campaign
+    )  # the first request also imports and compiles templates
     report_s, report_cpu, html = measure_report(campaign)
     report_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"report: per-outlet page ({html / 1e3:.0f} kB) in {report_s:.2f} s wall, {report_cpu:.2f} s CPU "
-          f"(first request {first_s:.2f} s); peak maxrss after it {report_peak:.0f} MB; "
-          f"load average {before:.2f} -> {load_average():.2f}")
+    print(
+        f"report: per-outlet page ({html / 1e3:.0f} kB) in {report_s:.2f} s wall, {report_cpu:.2f} s CPU "
+        f"(first request {first_s:.2f} s); peak maxrss after it {report_peak:.0f} MB; "
+        f"load average {before:.2f} -> {load_average():.2f}"
+    )
     figures = {"peak_mb": peak, "rows_per_s": rate, "report_s": report_s}
     for key, target in TARGETS.items():
         ok = figures[key] >= target if key == "rows_per_s" else figures[key] < target
@@ -138,12 +161,22 @@ def measure(folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--database-url", help="PostgreSQL URL (dropped and recreated); default SQLite in a temp file")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL (dropped and recreated); default SQLite in a temp file",
+    )
     parser.add_argument("--passages", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--keep", metavar="SQLITE_FILE", help="keep the generated SQLite database at this path")
-    parser.add_argument("--reuse", metavar="SQLITE_FILE", nargs="?", const="",
-                        help="measure an already prepared database (this SQLite file, or --database-url) again")
+    parser.add_argument(
+        "--keep", metavar="SQLITE_FILE", help="keep the generated SQLite database at this path"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="SQLITE_FILE",
+        nargs="?",
+        const="",
+        help="measure an already prepared database (this SQLite file, or --database-url) again",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="credence-export-bench-"))

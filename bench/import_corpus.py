@@ -24,55 +24,130 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-OUTLETS = [f"{name} {kind}" for name, kind in zip(
-    ["Northern", "Capital", "Valley", "Harbor", "Summit", "Metro", "Frontier", "Coastal", "Prairie",
-     "Union", "Liberty", "Pioneer", "Evening", "Morning", "Global", "National", "Daily", "Weekly",
-     "Civic", "Independent"],
-    ["Times", "Post", "Herald", "Ledger", "Courier", "Gazette", "Tribune", "Observer", "Chronicle",
-     "Sentinel", "Examiner", "Journal", "Star", "Standard", "Monitor", "Record", "Dispatch",
-     "Review", "Bulletin", "Express"],
-    strict=True,
-)]
-PEOPLE = ["Gen. Ahmed Khan", "Dr. Sara Lee", "Sen. Maria Lopez", "Mr. John Park", "Prof. Ana Ruiz",
-          "Col. David Osei", "Ms. Hina Shah", "Gov. Tom Reyes"]
-PLACES = ["Islamabad", "Kabul", "Washington", "the U.S.", "the U.K.", "Khost", "Peshawar", "Brussels"]
-THINGS = ["rifles", "night vision goggles", "armored vehicles", "drones", "helicopters",
-          "ammunition", "U.S.-made carbines", "surveillance equipment"]
+OUTLETS = [
+    f"{name} {kind}"
+    for name, kind in zip(
+        [
+            "Northern",
+            "Capital",
+            "Valley",
+            "Harbor",
+            "Summit",
+            "Metro",
+            "Frontier",
+            "Coastal",
+            "Prairie",
+            "Union",
+            "Liberty",
+            "Pioneer",
+            "Evening",
+            "Morning",
+            "Global",
+            "National",
+            "Daily",
+            "Weekly",
+            "Civic",
+            "Independent",
+        ],
+        [
+            "Times",
+            "Post",
+            "Herald",
+            "Ledger",
+            "Courier",
+            "Gazette",
+            "Tribune",
+            "Observer",
+            "Chronicle",
+            "Sentinel",
+            "Examiner",
+            "Journal",
+            "Star",
+            "Standard",
+            "Monitor",
+            "Record",
+            "Dispatch",
+            "Review",
+            "Bulletin",
+            "Express",
+        ],
+        strict=True,
+    )
+]
+PEOPLE = [
+    "Gen. Ahmed Khan",
+    "Dr. Sara Lee",
+    "Sen. Maria Lopez",
+    "Mr. John Park",
+    "Prof. Ana Ruiz",
+    "Col. David Osei",
+    "Ms. Hina Shah",
+    "Gov. Tom Reyes",
+]
+PLACES = [
+    "Islamabad",
+    "Kabul",
+    "Washington",
+    "the U.S.",
+    "the U.K.",
+    "Khost",
+    "Peshawar",
+    "Brussels",
+]
+THINGS = [
+    "rifles",
+    "night vision goggles",
+    "armored vehicles",
+    "drones",
+    "helicopters",
+    "ammunition",
+    "U.S.-made carbines",
+    "surveillance equipment",
+]
 VERBS = ["said", "told reporters", "noted", "argued", "claimed", "added"]
 
 
 def figure(rng):
-    return rng.choice([
-        f"${rng.randint(1, 99)}.{rng.randint(1, 9)} billion",
-        f"{rng.randint(100, 999)},{rng.randint(100, 999)}",
-        f"{rng.randint(2, 95)}%",
-        f"${rng.randint(1, 9)},{rng.randint(100, 999)}",
-        f"{rng.randint(2, 80)} million",
-    ])
+    return rng.choice(
+        [
+            f"${rng.randint(1, 99)}.{rng.randint(1, 9)} billion",
+            f"{rng.randint(100, 999)},{rng.randint(100, 999)}",
+            f"{rng.randint(2, 95)}%",
+            f"${rng.randint(1, 9)},{rng.randint(100, 999)}",
+            f"{rng.randint(2, 80)} million",
+        ]
+    )
 
 
 def sentence(rng):
     person, place, thing = rng.choice(PEOPLE), rng.choice(PLACES), rng.choice(THINGS)
-    return rng.choice([
-        f"Officials in {place} estimated that {figure(rng)} worth of {thing} was left behind.",
-        f"{person} met officials at 9 a.m. on Monday to discuss {thing} seized near {place}.",
-        f"According to a report by the U.S. Department of Defense, {figure(rng)} {thing} remain unaccounted for.",
-        f"Prices for {thing} rose by {figure(rng)} in the markets of {place}, traders said.",
-        f"The report, released on Jan. 5, lists {figure(rng)} {thing} and {figure(rng)} vehicles.",
-        f"“The flow of {thing} must stop. We cannot wait any longer,” {person} {rng.choice(VERBS)}.",
-        f"{person} {rng.choice(VERBS)} that “{thing} are now sold openly in {place}.”",
-        f"Analysts in {place} warn that the situation could worsen before the elections.",
-        f"The ministry did not respond to a request for comment on the {thing}.",
-    ])
+    return rng.choice(
+        [
+            f"Officials in {place} estimated that {figure(rng)} worth of {thing} was left behind.",
+            f"{person} met officials at 9 a.m. on Monday to discuss {thing} seized near {place}.",
+            f"According to a report by the U.S. Department of Defense, {figure(rng)} {thing} remain unaccounted for.",
+            f"Prices for {thing} rose by {figure(rng)} in the markets of {place}, traders said.",
+            f"The report, released on Jan. 5, lists {figure(rng)} {thing} and {figure(rng)} vehicles.",
+            f"“The flow of {thing} must stop. We cannot wait any longer,” {person} {rng.choice(VERBS)}.",
+            f"{person} {rng.choice(VERBS)} that “{thing} are now sold openly in {place}.”",
+            f"Analysts in {place} warn that the situation could worsen before the elections.",
+            f"The ministry did not respond to a request for comment on the {thing}.",
+        ]
+    )
 
 
 def article(rng, target_chars):
-    lines = [f"{rng.choice(PLACES).removeprefix('the ').title()} Faces Growing Trade in {rng.choice(THINGS).title()}"]
+    lines = [
+        f"{rng.choice(PLACES).removeprefix('the ').title()} Faces Growing Trade in {rng.choice(THINGS).title()}"
+    ]
     size = len(lines[0])
     while size < target_chars:
         roll = rng.random()
         if roll < 0.08:
-            block = "\n".join(f"  • {rng.choice(THINGS).capitalize()} now sell for {figure(rng)}," for _ in range(3))
+            block = "\n".join(
+                f"  • {rng.choice(THINGS).capitalize()} now sell for {figure(rng)},"
+                for _ in range(3)
+            )
         elif roll < 0.14:
             block = f"{rng.choice(THINGS).capitalize()} on display in {rng.choice(PLACES)}.\n(photo credit: Staff/Handout via REUTERS)"
         elif roll < 0.20:
@@ -81,7 +156,9 @@ def article(rng, target_chars):
             block = " ".join(sentence(rng) for _ in range(rng.randint(2, 6)))
         lines.append(block)
         size += len(block) + 2
-    lines.append(rng.choice(["Comments (0)", "Related Articles", "- Advertisment -", "#Security #Trade"]))
+    lines.append(
+        rng.choice(["Comments (0)", "Related Articles", "- Advertisment -", "#Security #Trade"])
+    )
     return "\n\n".join(lines)
 
 
@@ -91,8 +168,13 @@ def write_corpus(path, documents, total_bytes, seed=2024):
     with open(path, "w", encoding="utf-8") as out:
         for i in range(documents):
             text = article(rng, int(per_document * rng.uniform(0.6, 1.4)) - 200)
-            record = {"outlet": OUTLETS[i % len(OUTLETS)], "title": f"Article {i}", "text": text,
-                      "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "url": f"https://example.org/a/{i}"}
+            record = {
+                "outlet": OUTLETS[i % len(OUTLETS)],
+                "title": f"Article {i}",
+                "text": text,
+                "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                "url": f"https://example.org/a/{i}",
+            }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

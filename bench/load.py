@@ -69,14 +69,26 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
+    )
     parser.add_argument("--copies", type=int, default=60, help="copies of the 5 seed articles")
     parser.add_argument("--think", type=float, nargs=2, default=THINK, metavar=("MIN", "MAX"))
-    parser.add_argument("--back", type=float, default=0.1, help="share of saves followed by a revision")
-    parser.add_argument("--login-gap", type=float, default=0.25, help="seconds between two reviewers' logins")
-    parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE after building (fresh statistics)")
-    parser.add_argument("--database-url", default=os.environ.get("CREDENCE_LOAD_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--sqlite", action="store_true", help="a throwaway SQLite file instead of PostgreSQL")
+    parser.add_argument(
+        "--back", type=float, default=0.1, help="share of saves followed by a revision"
+    )
+    parser.add_argument(
+        "--login-gap", type=float, default=0.25, help="seconds between two reviewers' logins"
+    )
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="skip ANALYZE after building (fresh statistics)"
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("CREDENCE_LOAD_DATABASE_URL", DEFAULT_URL)
+    )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="a throwaway SQLite file instead of PostgreSQL"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     if args.reviewers < 1 or args.seconds <= 0 or args.workers < 1 or args.copies < 1:
@@ -143,17 +155,33 @@ def build(copies, n_reviewers, analyze=True):
             outlet = Source.objects.create(name=f"Copy {k:03d}", slug=f"copy-{k:03d}")
             for seed in seeds:
                 doc = Document.objects.create(
-                    source=outlet, title=seed.title, text=seed.text, byline=seed.byline,
-                    published=seed.published, segmentation=seed.segmentation,
+                    source=outlet,
+                    title=seed.title,
+                    text=seed.text,
+                    byline=seed.byline,
+                    published=seed.published,
+                    segmentation=seed.segmentation,
                 )
                 Passage.objects.bulk_create(
-                    Passage(document=doc, position=p.position, start=p.start, end=p.end, text=p.text, kind=p.kind)
+                    Passage(
+                        document=doc,
+                        position=p.position,
+                        start=p.start,
+                        end=p.end,
+                        text=p.text,
+                        kind=p.kind,
+                    )
                     for p in seed.passages.all()
                 )
                 copied.append(doc.pk)
-        figure_store.store_for_documents(copied)  # as the importer does: figures are marked on the page
+        figure_store.store_for_documents(
+            copied
+        )  # as the importer does: figures are marked on the page
         campaign = Campaign.objects.create(
-            name="Load test", slug="load", scheme=default_scheme(), overlap=OVERLAP,
+            name="Load test",
+            slug="load",
+            scheme=default_scheme(),
+            overlap=OVERLAP,
             guidelines="Label each passage.",
         )
         services.add_documents(campaign, Document.objects.order_by("source__name", "pk"))
@@ -161,7 +189,9 @@ def build(copies, n_reviewers, analyze=True):
         users = get_user_model().objects.bulk_create(
             get_user_model()(username=f"load{i:03d}", password=password) for i in range(n_reviewers)
         )
-        Membership.objects.bulk_create(Membership(campaign=campaign, user=u, role="reviewer") for u in users)
+        Membership.objects.bulk_create(
+            Membership(campaign=campaign, user=u, role="reviewer") for u in users
+        )
         services.activate_campaign(campaign)
     # Fresh tables have no planner statistics until autovacuum gets round to them
     # (a minute or more); a database in service has them. Without them the queue's
@@ -189,15 +219,26 @@ def start_gunicorn(database_env, workers, port, log_path):
         "LOG_LEVEL": "WARNING",
     }
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "credence.wsgi",
-        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        str(Path(sys.executable).parent / "gunicorn"),
+        "credence.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
         # Load the app once before forking, as the README's deployment command does, so no
         # worker spends its first request importing pandas.
         "--preload",
-        "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--log-level",
+        "warning",
         # Time inside the worker, to tell server time from time queued before it.
-        "--access-logfile", str(Path(log_path).with_name("access.log")),
-        "--access-logformat", "%(D)s %(s)s %(m)s %(U)s",
+        "--access-logfile",
+        str(Path(log_path).with_name("access.log")),
+        "--access-logformat",
+        "%(D)s %(s)s %(m)s %(U)s",
     ]
     log = open(log_path, "w")  # noqa: SIM115 - closed in stop_gunicorn
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -206,7 +247,9 @@ def start_gunicorn(database_env, workers, port, log_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}")
+            raise SystemExit(
+                f"gunicorn exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}"
+            )
         try:
             if probe.request("GET", "/login/")[0] == 200:
                 return process
@@ -229,7 +272,9 @@ def stop_gunicorn(process):
 
 def simulate(args, slug, usernames, port, server, database):
     reviewers = [
-        Reviewer("127.0.0.1", port, slug, name, PASSWORD, seed=i, think=tuple(args.think), back=args.back)
+        Reviewer(
+            "127.0.0.1", port, slug, name, PASSWORD, seed=i, think=tuple(args.think), back=args.back
+        )
         for i, name in enumerate(usernames)
     ]
     barrier = threading.Barrier(len(reviewers) + 1)
@@ -246,7 +291,8 @@ def simulate(args, slug, usernames, port, server, database):
             reviewer.run(window["deadline"])
 
     threads = [
-        threading.Thread(target=body, args=(r, i * args.login_gap), daemon=True) for i, r in enumerate(reviewers)
+        threading.Thread(target=body, args=(r, i * args.login_gap), daemon=True)
+        for i, r in enumerate(reviewers)
     ]
     t0 = time.perf_counter()
     for t in threads:
@@ -276,7 +322,8 @@ def server_cpu(server, database):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [database],
             )
             backends = [pid for (pid,) in cursor.fetchall()]
     return {
@@ -288,7 +335,11 @@ def server_cpu(server, database):
 def worker_times(path, window_requests):
     """Milliseconds each request spent inside a gunicorn worker: the last `window_requests` logged."""
     lines = Path(path).read_text().splitlines() if Path(path).exists() else []
-    return [int(line.split()[0]) / 1000 for line in lines[-window_requests:] if line.split()[0].isdigit()]
+    return [
+        int(line.split()[0]) / 1000
+        for line in lines[-window_requests:]
+        if line.split()[0].isdigit()
+    ]
 
 
 def verify(slug, logs):
@@ -313,14 +364,18 @@ def verify(slug, logs):
         "expected": len(expected),
         "found": sum(1 for k in expected if k in found),
         "lost": sorted(k for k in expected if k not in found and k not in uncertain),
-        "wrong": sorted(k for k in expected if k in found and found[k] != expected[k] and k not in uncertain),
+        "wrong": sorted(
+            k for k in expected if k in found and found[k] != expected[k] and k not in uncertain
+        ),
         "unexpected": sorted(k for k in found if k not in expected and k not in uncertain),
         "annotations": len(found),
         "uncertain": len(uncertain),
         "crowded_passages": crowded,
         "doubled_places": doubled,
         "revisions_expected": revisions,
-        "revisions_found": AnnotationRevision.objects.filter(annotation__assignment__campaign__slug=slug).count(),
+        "revisions_found": AnnotationRevision.objects.filter(
+            annotation__assignment__campaign__slug=slug
+        ).count(),
     }
 
 
@@ -344,8 +399,10 @@ def main():
 
         places = Assignment.objects.filter(campaign__slug=slug).count()
         connection.close()
-        print(f"built database {name}: {args.copies * 5} documents, {places:,} reviewer places, "
-              f"{args.reviewers} reviewers ({time.perf_counter() - t:.1f} s)")
+        print(
+            f"built database {name}: {args.copies * 5} documents, {places:,} reviewer places, "
+            f"{args.reviewers} reviewers ({time.perf_counter() - t:.1f} s)"
+        )
         port = free_port()
         server = start_gunicorn(database_env, args.workers, port, tmp / "gunicorn.log")
         try:
@@ -354,7 +411,9 @@ def main():
             stop_gunicorn(server)
         load = os.getloadavg()
         server_log = (tmp / "gunicorn.log").read_text()
-        cpu["worker_ms"] = worker_times(tmp / "access.log", window_requests=sum(len(log.timings) for log in logs))
+        cpu["worker_ms"] = worker_times(
+            tmp / "access.log", window_requests=sum(len(log.timings) for log in logs)
+        )
         checked = verify(slug, logs)
         connection.close()
     finally:
@@ -372,51 +431,76 @@ def main():
 def report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu):
     stats = summarise(logs, elapsed)
     n = max(stats["requests"], 1)
-    print(f"gunicorn: {args.workers} sync workers; {args.reviewers} reviewers logged in within "
-          f"{login_seconds:.1f} s (login median {stats['login_p50_ms']:.0f} ms, max {stats['login_max_ms']:.0f} ms)")
-    print(f"{stats['requests']} requests in {elapsed:.1f} s: {stats['rps']:.1f} requests/s, "
-          f"median {stats['p50_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms, max {stats['max_ms']:.1f} ms, "
-          f"{stats['errors']} errors")
+    print(
+        f"gunicorn: {args.workers} sync workers; {args.reviewers} reviewers logged in within "
+        f"{login_seconds:.1f} s (login median {stats['login_p50_ms']:.0f} ms, max {stats['login_max_ms']:.0f} ms)"
+    )
+    print(
+        f"{stats['requests']} requests in {elapsed:.1f} s: {stats['rps']:.1f} requests/s, "
+        f"median {stats['p50_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms, max {stats['max_ms']:.1f} ms, "
+        f"{stats['errors']} errors"
+    )
     for kind, (count, p50, p95, worst) in stats["kinds"].items():
-        print(f"  {kind:<5} x{count:<6} median {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms")
+        print(
+            f"  {kind:<5} x{count:<6} median {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms"
+        )
     inside = cpu.pop("worker_ms")
     if inside:
-        print(f"  inside the gunicorn workers: median {statistics.median(inside):.1f} ms, p95 "
-              f"{percentile(inside, 95):.1f} ms (the rest of each latency is waiting for a free worker)")
+        print(
+            f"  inside the gunicorn workers: median {statistics.median(inside):.1f} ms, p95 "
+            f"{percentile(inside, 95):.1f} ms (the rest of each latency is waiting for a free worker)"
+        )
     per = {k: 1000 * v / n for k, v in cpu.items()}
     cores = os.cpu_count() or 1
-    database = "" if args.sqlite else f"PostgreSQL {cpu['postgres']:.1f} s ({per['postgres']:.1f} ms), "
-    print(f"CPU during the window: gunicorn {cpu['gunicorn']:.1f} s ({per['gunicorn']:.1f} ms per request), "
-          f"{database}this script's simulated browsers {cpu['client']:.1f} s ({per['client']:.1f} ms), "
-          f"of {elapsed * cores:.0f} CPU-seconds the machine had")
+    database = (
+        "" if args.sqlite else f"PostgreSQL {cpu['postgres']:.1f} s ({per['postgres']:.1f} ms), "
+    )
+    print(
+        f"CPU during the window: gunicorn {cpu['gunicorn']:.1f} s ({per['gunicorn']:.1f} ms per request), "
+        f"{database}this script's simulated browsers {cpu['client']:.1f} s ({per['client']:.1f} ms), "
+        f"of {elapsed * cores:.0f} CPU-seconds the machine had"
+    )
     # Each passage costs a page and a save per think pause, so at zero latency a reviewer asks 2 / mean pause.
     asked = args.reviewers * 2 / (sum(args.think) / 2)
-    print(f"  so this machine, idle, could serve at most ~{1000 * cores / sum(per.values()):.0f} requests/s "
-          f"with every core busy; {args.reviewers} reviewers pausing {args.think[0]:g}-{args.think[1]:g} s "
-          f"ask for ~{asked:.0f}/s when answered at once")
+    print(
+        f"  so this machine, idle, could serve at most ~{1000 * cores / sum(per.values()):.0f} requests/s "
+        f"with every core busy; {args.reviewers} reviewers pausing {args.think[0]:g}-{args.think[1]:g} s "
+        f"ask for ~{asked:.0f}/s when answered at once"
+    )
     failures = [f for log in logs for f in log.failures]
     for kind, what in failures[:10]:
         print(f"  error ({kind}): {what}")
     tracebacks = server_log.count("Traceback")
     if tracebacks:
         print(f"  gunicorn log: {tracebacks} traceback(s); last lines:\n{server_log[-2000:]}")
-    print(f"saves acknowledged: {checked['expected']} assignments; found in the database: {checked['found']} "
-          f"({checked['annotations']} annotations in all; lost {len(checked['lost'])}, wrong values "
-          f"{len(checked['wrong'])}, unexpected {len(checked['unexpected'])}, uncertain {checked['uncertain']})")
-    print(f"passages over the overlap: {checked['crowded_passages']}; reviewers twice on one passage: "
-          f"{checked['doubled_places']}; revisions expected {checked['revisions_expected']}, "
-          f"found {checked['revisions_found']}")
+    print(
+        f"saves acknowledged: {checked['expected']} assignments; found in the database: {checked['found']} "
+        f"({checked['annotations']} annotations in all; lost {len(checked['lost'])}, wrong values "
+        f"{len(checked['wrong'])}, unexpected {len(checked['unexpected'])}, uncertain {checked['uncertain']})"
+    )
+    print(
+        f"passages over the overlap: {checked['crowded_passages']}; reviewers twice on one passage: "
+        f"{checked['doubled_places']}; revisions expected {checked['revisions_expected']}, "
+        f"found {checked['revisions_found']}"
+    )
     dry = sum(1 for log in logs if log.ran_dry)
     if dry:
         print(f"  {dry} reviewer(s) ran out of passages (raise --copies)")
     intact = (
-        not checked["lost"] and not checked["wrong"] and not checked["unexpected"]
-        and not checked["crowded_passages"] and not checked["doubled_places"]
+        not checked["lost"]
+        and not checked["wrong"]
+        and not checked["unexpected"]
+        and not checked["crowded_passages"]
+        and not checked["doubled_places"]
         and checked["revisions_expected"] == checked["revisions_found"]
     )
     met = stats["errors"] == 0 and intact and stats["p95_ms"] < TARGET_P95_MS
-    print(f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min) at the end of the run")
-    print(f"target (no errors, nothing lost or duplicated, p95 < {TARGET_P95_MS} ms): {'met' if met else 'MISSED'}")
+    print(
+        f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min) at the end of the run"
+    )
+    print(
+        f"target (no errors, nothing lost or duplicated, p95 < {TARGET_P95_MS} ms): {'met' if met else 'MISSED'}"
+    )
     print(
         f"RESULT reviewers={args.reviewers} seconds={args.seconds:g} rps={stats['rps']:.1f} "
         f"p50_ms={stats['p50_ms']:.1f} p95_ms={stats['p95_ms']:.1f} errors={stats['errors']} "

@@ -69,7 +69,9 @@ class ReviewerLog:
     username: str
     timings: list = field(default_factory=list)  # (kind, ms, ok)
     login_ms: float = 0.0
-    posted: dict = field(default_factory=dict)  # assignment id -> answers posted and acknowledged, in order
+    posted: dict = field(
+        default_factory=dict
+    )  # assignment id -> answers posted and acknowledged, in order
     uncertain: set = field(default_factory=set)  # assignment ids whose save got no clear answer
     failures: list = field(default_factory=list)  # (kind, what went wrong), for the report
     ran_dry: bool = False
@@ -117,7 +119,11 @@ class Reviewer:
         self.call("login_page", "GET", "/login/")
         start = time.perf_counter()
         location, _ = self.call(
-            "login", "POST", "/login/", {"username": self.log.username, "password": self.password}, expect=302
+            "login",
+            "POST",
+            "/login/",
+            {"username": self.log.username, "password": self.password},
+            expect=302,
         )
         self.log.login_ms = (time.perf_counter() - start) * 1000
         if "/login/" in location:
@@ -158,12 +164,18 @@ class Reviewer:
                     return
                 following = self.save(path, random_answer(self.rng))
                 self.done.append(path)
-                if len(self.done) > 1 and self.rng.random() < self.back and time.monotonic() < deadline:
+                if (
+                    len(self.done) > 1
+                    and self.rng.random() < self.back
+                    and time.monotonic() < deadline
+                ):
                     earlier = self.rng.choice(self.done[:-1])
                     self.call("page", "GET", earlier)
                     self.pause()
                     if self.save(earlier, random_answer(self.rng)) != following:
-                        self.log.failures.append(("save", f"revising {earlier} did not lead back to {following}"))
+                        self.log.failures.append(
+                            ("save", f"revising {earlier} did not lead back to {following}")
+                        )
                 path = following
             except RequestFailed:
                 path = None  # start again from "next", as a reviewer would after an error page
@@ -204,7 +216,12 @@ def summarise(logs, seconds):
     kinds = {}
     for kind in sorted({k for k, _, _ in timings}):
         ms = [m for k, m, ok in timings if k == kind and ok]
-        kinds[kind] = (len(ms), statistics.median(ms) if ms else float("nan"), percentile(ms, 95), max(ms, default=0))
+        kinds[kind] = (
+            len(ms),
+            statistics.median(ms) if ms else float("nan"),
+            percentile(ms, 95),
+            max(ms, default=0),
+        )
     logins = [log.login_ms for log in logs if log.login_ms]
     return {
         "requests": len(timings),

@@ -23,7 +23,9 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("The file is larger than 200 MB; import it with the import_corpus command.")
+            raise forms.ValidationError(
+                "The file is larger than 200 MB; import it with the import_corpus command."
+            )
         return upload
 
 
@@ -66,7 +68,17 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "text"]
     date_hierarchy = "published"
     readonly_fields = ["content_hash", "imported_at", "segmentation", "text"]
-    fields = ["source", "title", "url", "byline", "published", "segmentation", "content_hash", "imported_at", "text"]
+    fields = [
+        "source",
+        "title",
+        "url",
+        "byline",
+        "published",
+        "segmentation",
+        "content_hash",
+        "imported_at",
+        "text",
+    ]
     inlines = [PassageInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/corpus/document/change_list.html"
@@ -85,7 +97,11 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="corpus_document_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="corpus_document_import",
+            ),
             *super().get_urls(),
         ]
 
@@ -101,8 +117,17 @@ class DocumentAdmin(admin.ModelAdmin):
             if report.ok:
                 messages.success(request, report.summary())
                 return redirect(reverse("admin:corpus_document_changelist"))
-            messages.error(request, "Nothing from this file was imported; fix the problems below and upload it again.")
-        context = {**self.admin_site.each_context(request), "form": form, "report": report, "title": "Import documents", "opts": self.model._meta}
+            messages.error(
+                request,
+                "Nothing from this file was imported; fix the problems below and upload it again.",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "report": report,
+            "title": "Import documents",
+            "opts": self.model._meta,
+        }
         return render(request, "admin/corpus/document/import.html", context)
 
 
@@ -126,7 +151,17 @@ class FigureAdmin(admin.ModelAdmin):
     list_filter = ["kind", "qualifier"]
     search_fields = ["text", "unit"]
     list_select_related = ["passage"]
-    readonly_fields = ["passage", "kind", "value", "currency", "unit", "qualifier", "text", "start", "end"]
+    readonly_fields = [
+        "passage",
+        "kind",
+        "value",
+        "currency",
+        "unit",
+        "qualifier",
+        "text",
+        "start",
+        "end",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -11,7 +11,17 @@ from django.db import connection
 
 from corpus.figures import extract
 
-FIGURE_COLUMNS = ("passage_id", "kind", "value", "currency", "unit", "qualifier", "text", "start", "end")
+FIGURE_COLUMNS = (
+    "passage_id",
+    "kind",
+    "value",
+    "currency",
+    "unit",
+    "qualifier",
+    "text",
+    "start",
+    "end",
+)
 BATCH = 20_000
 
 
@@ -20,7 +30,19 @@ def figure_rows(passages):
     rows = []
     for passage_id, text in passages:
         for f in extract(text):
-            rows.append((passage_id, f.kind, f.value, f.currency, f.unit, f.qualifier, f.text, f.start, f.end))
+            rows.append(
+                (
+                    passage_id,
+                    f.kind,
+                    f.value,
+                    f.currency,
+                    f.unit,
+                    f.qualifier,
+                    f.text,
+                    f.start,
+                    f.end,
+                )
+            )
     return rows
 
 
@@ -29,7 +51,9 @@ def insert_rows(rows, table="corpus_figure"):
         return 0
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(table), ", ".join(quote(c) for c in FIGURE_COLUMNS), ", ".join(["%s"] * len(FIGURE_COLUMNS))
+        quote(table),
+        ", ".join(quote(c) for c in FIGURE_COLUMNS),
+        ", ".join(["%s"] * len(FIGURE_COLUMNS)),
     )
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
@@ -58,6 +82,8 @@ def refresh(passage_queryset):
     total = 0
     ids = list(passage_queryset.values_list("pk", flat=True).order_by("pk"))
     for i in range(0, len(ids), BATCH):
-        chunk = passage_queryset.model.objects.filter(pk__in=ids[i : i + BATCH]).values_list("id", "text")
+        chunk = passage_queryset.model.objects.filter(pk__in=ids[i : i + BATCH]).values_list(
+            "id", "text"
+        )
         total += store_for_passages(chunk, Figure._meta.db_table)
     return total

@@ -44,40 +44,108 @@ KINDS = (MONEY, COUNT, PERCENT)
 
 # Normalised qualifiers. The bound each one sets is read by annotate.claim_divergence.
 EXACTLY, ABOUT, NEARLY, OVER, MORE_THAN, AT_LEAST, UP_TO, LESS_THAN = (
-    "exactly", "about", "nearly", "over", "more_than", "at_least", "up_to", "less_than",
+    "exactly",
+    "about",
+    "nearly",
+    "over",
+    "more_than",
+    "at_least",
+    "up_to",
+    "less_than",
 )
 QUALIFIERS = (EXACTLY, ABOUT, NEARLY, OVER, MORE_THAN, AT_LEAST, UP_TO, LESS_THAN)
 QUALIFIER_WORDS = {
-    "exactly": EXACTLY, "precisely": EXACTLY,
-    "about": ABOUT, "around": ABOUT, "roughly": ABOUT, "approximately": ABOUT, "some": ABOUT,
-    "an estimated": ABOUT, "estimated": ABOUT, "circa": ABOUT, "approx.": ABOUT,
-    "nearly": NEARLY, "almost": NEARLY, "close to": NEARLY, "just under": NEARLY,
-    "over": OVER, "just over": OVER,
-    "more than": MORE_THAN, "in excess of": MORE_THAN, "upwards of": MORE_THAN, "above": MORE_THAN,
-    "at least": AT_LEAST, "no fewer than": AT_LEAST, "no less than": AT_LEAST,
-    "as little as": AT_LEAST, "as few as": AT_LEAST, "a minimum of": AT_LEAST,
-    "up to": UP_TO, "as many as": UP_TO, "as much as": UP_TO, "at most": UP_TO,
-    "no more than": UP_TO, "a maximum of": UP_TO,
-    "less than": LESS_THAN, "fewer than": LESS_THAN, "under": LESS_THAN, "below": LESS_THAN,
+    "exactly": EXACTLY,
+    "precisely": EXACTLY,
+    "about": ABOUT,
+    "around": ABOUT,
+    "roughly": ABOUT,
+    "approximately": ABOUT,
+    "some": ABOUT,
+    "an estimated": ABOUT,
+    "estimated": ABOUT,
+    "circa": ABOUT,
+    "approx.": ABOUT,
+    "nearly": NEARLY,
+    "almost": NEARLY,
+    "close to": NEARLY,
+    "just under": NEARLY,
+    "over": OVER,
+    "just over": OVER,
+    "more than": MORE_THAN,
+    "in excess of": MORE_THAN,
+    "upwards of": MORE_THAN,
+    "above": MORE_THAN,
+    "at least": AT_LEAST,
+    "no fewer than": AT_LEAST,
+    "no less than": AT_LEAST,
+    "as little as": AT_LEAST,
+    "as few as": AT_LEAST,
+    "a minimum of": AT_LEAST,
+    "up to": UP_TO,
+    "as many as": UP_TO,
+    "as much as": UP_TO,
+    "at most": UP_TO,
+    "no more than": UP_TO,
+    "a maximum of": UP_TO,
+    "less than": LESS_THAN,
+    "fewer than": LESS_THAN,
+    "under": LESS_THAN,
+    "below": LESS_THAN,
 }
 
-CURRENCY_SYMBOLS = {"us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+CURRENCY_SYMBOLS = {
+    "us$": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+}
 CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR"}
 SCALES = {
-    "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
-    "bn": 10**9, "mn": 10**6, "m": 10**6, "k": 10**3,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "bn": 10**9,
+    "mn": 10**6,
+    "m": 10**6,
+    "k": 10**3,
 }
 # Short scales are money-only: "5m" of road is five metres.
 MONEY_ONLY_SCALES = {"bn", "mn", "m", "k"}
 
 UNITS_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 ONES = {"one": 1, **{k: v for k, v in UNITS_WORDS.items() if v < 10}}
 
@@ -86,7 +154,8 @@ MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 # Words after a number that end its noun phrase: what counts stops before them.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
     a about above across after against all alone along also am among an and any are as at be
     because been before being below between both but by can could did do does during each
     either for from had has have he her here his how if in including into is it its just like
@@ -96,12 +165,15 @@ STOP_WORDS = frozenset("""
     whom why will with worth would yet you your remained remain remains left according
     respectively alone ago earlier later each apiece regarding concerning despite toward towards
     via within without versus
-""".split())
+""".split()
+)
 _WORD_NUMBER = (
     r"(?:(?:" + "|".join(TENS_WORDS) + r")(?:[-\s](?:" + "|".join(ONES) + r"))?"
     r"|" + "|".join(sorted(UNITS_WORDS, key=len, reverse=True)) + r")"
 )
-_QUALIFIER = "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in sorted(QUALIFIER_WORDS, key=len, reverse=True))
+_QUALIFIER = "|".join(
+    re.escape(q).replace(r"\ ", r"\s+") for q in sorted(QUALIFIER_WORDS, key=len, reverse=True)
+)
 
 # Candidates are found by their number alone, then read outwards: a pattern that
 # began with the optional qualifier tried its alternatives at every character and
@@ -128,7 +200,10 @@ _AFTER = re.compile(r"[\w%]|-\w|/\d|:\d|\.\d|,\d")
 _TIME = re.compile(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|gmt\b|utc\b)", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(r"\b(?:" + MONTHS + r")\.?\s+$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(r"\s+(?:of\s+)?(?:" + MONTHS + r")\b", re.IGNORECASE)
-_LABEL_BEFORE = re.compile(r"\b(?:no|nos|page|pages|p|pp|section|chapter|article|vol|volume|number|#)\.?\s*$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(
+    r"\b(?:no|nos|page|pages|p|pp|section|chapter|article|vol|volume|number|#)\.?\s*$",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"\s+([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
 _CURRENCY_AFTER = re.compile(r"\s+(dollars?|euros?)\b", re.IGNORECASE)
 _SCALE_WORDS_AFTER = re.compile(r"\s(thousand|million|billion|trillion)\b", re.IGNORECASE)
@@ -184,7 +259,9 @@ def _figure(text, number_start, number_end, is_digits):
     scale_text = (tail.group("scale") or "").strip().lower()
     percent = tail.group("percent") is not None
     head = None
-    if number_start and (text[number_start - 1] in _BEFORE_CHARS or text[number_start - 1].isalpha()):
+    if number_start and (
+        text[number_start - 1] in _BEFORE_CHARS or text[number_start - 1].isalpha()
+    ):
         head = _BEFORE.search(text, max(0, number_start - LOOK_BEHIND), number_start)
     currency_text = head.group("currency") if head else None
     currency = CURRENCY_SYMBOLS.get((currency_text or "").strip().lower(), "")
@@ -238,7 +315,13 @@ def _figure(text, number_start, number_end, is_digits):
     kind = PERCENT if percent else MONEY if currency else COUNT
     unit = _unit(text, end) if kind == COUNT else ""
     if kind == COUNT:
-        bare_year = digits and "," not in digits and "." not in digits and 1800 <= value <= 2100 and not scale_text
+        bare_year = (
+            digits
+            and "," not in digits
+            and "." not in digits
+            and 1800 <= value <= 2100
+            and not scale_text
+        )
         if bare_year and not _plural_noun_follows(text, end):
             return None
         if not (unit or qualifier or scale_text):
@@ -246,8 +329,16 @@ def _figure(text, number_start, number_end, is_digits):
     start = head.start() if head and (qualifier or currency_text) else number_start
     raw = text[start:end].rstrip()
     end = start + len(raw)
-    return Figure(kind=kind, value=value, currency=currency, unit=unit, qualifier=qualifier,
-                  text=raw, start=start, end=end)
+    return Figure(
+        kind=kind,
+        value=value,
+        currency=currency,
+        unit=unit,
+        qualifier=qualifier,
+        text=raw,
+        start=start,
+        end=end,
+    )
 
 
 def _plural_noun_follows(text, end):

@@ -140,8 +140,14 @@ def _write(records, mode, progress, report, name):
                 spans.append(found)
             Document.objects.bulk_create(documents)
             rows = [
-                (document.pk, position, start, end, document.text[start:end],
-                 _masthead(document.text[start:end], kind, names[document.source_id]))
+                (
+                    document.pk,
+                    position,
+                    start,
+                    end,
+                    document.text[start:end],
+                    _masthead(document.text[start:end], kind, names[document.source_id]),
+                )
                 for document, found in zip(documents, spans, strict=True)
                 for position, (start, end, kind) in enumerate(found)
             ]
@@ -178,7 +184,9 @@ def _insert_passages(rows):
     """
     columns = {f.attname: f.column for f in Passage._meta.concrete_fields if not f.primary_key}
     if set(columns) != set(PASSAGE_COLUMNS):
-        raise RuntimeError(f"Passage has fields {sorted(columns)}; update PASSAGE_COLUMNS in corpus/importer.py")
+        raise RuntimeError(
+            f"Passage has fields {sorted(columns)}; update PASSAGE_COLUMNS in corpus/importer.py"
+        )
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Passage._meta.db_table),
@@ -211,7 +219,10 @@ def _sources_for(records, report):
     wanted = {}
     for record in records:
         wanted.setdefault(record.outlet.casefold(), record)
-    found = {s.name.casefold(): s for s in Source.objects.filter(name__in=[r.outlet for r in wanted.values()])}
+    found = {
+        s.name.casefold(): s
+        for s in Source.objects.filter(name__in=[r.outlet for r in wanted.values()])
+    }
     missing = [key for key in wanted if key not in found]
     if not missing:
         return found

@@ -93,8 +93,12 @@ class Passage(models.Model):
     class Meta:
         ordering = ["document_id", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="passage_unique_position"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="passage_nonempty_span"),
+            models.UniqueConstraint(
+                fields=["document", "position"], name="passage_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="passage_nonempty_span"
+            ),
         ]
 
     def __str__(self):
@@ -150,7 +154,9 @@ class Figure(models.Model):
         ordering = ["passage_id", "start"]
         constraints = [
             models.UniqueConstraint(fields=["passage", "start"], name="figure_unique_start"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="figure_nonempty_span"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="figure_nonempty_span"
+            ),
         ]
 
     def __str__(self):

@@ -49,7 +49,12 @@ def reader_for(name, data):
         return lambda: _read_jsonl(name, data)
     if suffix == ".zip":
         return lambda: _read_zip(name, data)
-    return lambda: ([], [f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .jsonl, .zip or a folder with {MANIFEST}"])
+    return lambda: (
+        [],
+        [
+            f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .jsonl, .zip or a folder with {MANIFEST}"
+        ],
+    )
 
 
 def _decode(name, data):
@@ -57,7 +62,10 @@ def _decode(name, data):
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, f"{name}, line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        return (
+            None,
+            f"{name}, line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+        )
 
 
 def _read_csv(name, data, required=REQUIRED["csv"], text_loader=None):
@@ -72,7 +80,9 @@ def _read_csv(name, data, required=REQUIRED["csv"], text_loader=None):
     columns = [c.strip().lower() for c in header]
     missing = [c for c in required if c not in columns]
     if missing:
-        return [], [f"{name}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(columns) or 'none'})"]
+        return [], [
+            f"{name}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(columns) or 'none'})"
+        ]
     records, errors = [], []
     # A record is reported by the line it starts on, although a quoted text
     # may run over many lines.
@@ -121,7 +131,11 @@ def _read_jsonl(name, data):
         if missing:
             errors.append(f"{where}: missing field(s) {', '.join(missing)}")
             continue
-        bad = [k for k in (*REQUIRED["csv"], *OPTIONAL) if row.get(k) is not None and not isinstance(row[k], str)]
+        bad = [
+            k
+            for k in (*REQUIRED["csv"], *OPTIONAL)
+            if row.get(k) is not None and not isinstance(row[k], str)
+        ]
         if bad:
             errors.append(f"{where}: field(s) {', '.join(bad)} must be text")
             continue
@@ -134,7 +148,9 @@ def folder_reader(folder):
 
     def read():
         if not manifest.is_file():
-            return [], [f"{folder}: no {MANIFEST} in this folder (columns: file, outlet, title, url, date, byline)"]
+            return [], [
+                f"{folder}: no {MANIFEST} in this folder (columns: file, outlet, title, url, date, byline)"
+            ]
 
         def load(file_name):
             # A name too long for the file system, or holding NUL, names no file here.
@@ -167,10 +183,14 @@ def _read_zip(name, data):
     # sizes up front stops a zip bomb before any of it is inflated.
     too_big = sorted(n for n, i in members.items() if i.file_size > MAX_MEMBER_BYTES)
     if too_big:
-        return [], [f"{name}: {too_big[0]!r} would unpack to more than {MAX_MEMBER_BYTES // 2**20} MB; "
-                    "split the archive or import the file on its own"]
+        return [], [
+            f"{name}: {too_big[0]!r} would unpack to more than {MAX_MEMBER_BYTES // 2**20} MB; "
+            "split the archive or import the file on its own"
+        ]
     if sum(i.file_size for i in members.values()) > MAX_ARCHIVE_BYTES:
-        return [], [f"{name}: the archive would unpack to more than {MAX_ARCHIVE_BYTES // 2**30} GB; split it"]
+        return [], [
+            f"{name}: the archive would unpack to more than {MAX_ARCHIVE_BYTES // 2**30} GB; split it"
+        ]
     if MANIFEST not in members:
         return [], [f"{name}: the archive has no {MANIFEST}"]
 
@@ -187,7 +207,16 @@ def _read_zip(name, data):
 def _read_member(archive, info):
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):
+    except (
+        zipfile.BadZipFile,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+        zlib.error,
+        lzma.LZMAError,
+    ):
         return None  # damaged compressed data is a damaged member, not a crash
 
 
@@ -198,7 +227,9 @@ def _collect(where, row, text_loader, records, errors):
         file_name = row.get("file", "").strip()
         raw = text_loader(file_name) if file_name else None
         if raw is None:
-            problems.append(f"file {file_name!r} is missing" if file_name else "the file cell is empty")
+            problems.append(
+                f"file {file_name!r} is missing" if file_name else "the file cell is empty"
+            )
             text = ""
         else:
             text, error = _decode(file_name, raw)

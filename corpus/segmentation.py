@@ -118,7 +118,11 @@ def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
         raise ValueError(f"unknown segmentation mode {mode!r}; use one of {', '.join(MODES)}")
     texts = list(texts)
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1
+        )
     if (
         workers < 2
         or len(texts) < 2

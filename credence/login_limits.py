@@ -32,7 +32,9 @@ def client_ip(request):
     proxies = settings.TRUSTED_PROXIES
     if not proxies:
         return remote
-    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if len(forwarded) < proxies:
         # The request skipped a proxy we expect; count it against the proxy's address.
         return remote
@@ -53,7 +55,9 @@ def username_key(request, credentials=None):
     name = credentials.get(field) if credentials else request.POST.get(field)
     if name is None:
         return None
-    return str(name).replace("\x00", "\ufffd")[: AccessAttempt._meta.get_field("username").max_length]
+    return str(name).replace("\x00", "\ufffd")[
+        : AccessAttempt._meta.get_field("username").max_length
+    ]
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -68,4 +72,6 @@ def lockout_response(request, original_response=None, credentials=None):
         "lockout": message,
         "next": request.POST.get("next", request.GET.get("next", "")),
     }
-    return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -58,7 +58,9 @@ if PRODUCTION:
     DEBUG = env_bool("DEBUG", False)
 else:
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-    ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+    ALLOWED_HOSTS = [
+        h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    ]
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
@@ -123,14 +125,14 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=20000;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
                 ),
             },
             # A file, not :memory:, so threaded tests share one real database;
             # one per process, so parallel test runs do not trample each other.
-            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"credence-test-{os.getpid()}.sqlite3")},
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"credence-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 
@@ -226,7 +228,9 @@ if PRODUCTION:
     # "preload" only permits submitting the domain to the browsers' preload list;
     # turn it off if the domain must be able to leave HTTPS-only within a year.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+    CSRF_TRUSTED_ORIGINS = [
+        o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ]
 
 # Login rate limiting (django-axes). Failures are counted per user name *and*
 # client address together, in the database so that every gunicorn worker sees

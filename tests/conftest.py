@@ -40,7 +40,9 @@ def seed_corpus(db):
 @pytest.fixture
 def users(db):
     return {
-        name: make_user(name, **({"is_staff": True, "is_superuser": True} if name == "staff" else {}))
+        name: make_user(
+            name, **({"is_staff": True, "is_superuser": True} if name == "staff" else {})
+        )
         for name in ("alice", "bob", "dave", "carol", "mike", "olga", "staff")
     }
 
@@ -55,11 +57,21 @@ def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activat
     from django.utils.text import slugify
 
     campaign = Campaign.objects.create(
-        name=name, slug=slugify(name), scheme=default_scheme(), overlap=overlap, blind_outlet=blind_outlet,
+        name=name,
+        slug=slugify(name),
+        scheme=default_scheme(),
+        overlap=overlap,
+        blind_outlet=blind_outlet,
         guidelines="Label each passage.",
     )
     services.add_documents(campaign, documents)
-    roles = {"alice": "reviewer", "bob": "reviewer", "dave": "reviewer", "carol": "curator", "mike": "manager"}
+    roles = {
+        "alice": "reviewer",
+        "bob": "reviewer",
+        "dave": "reviewer",
+        "carol": "curator",
+        "mike": "manager",
+    }
     for username, role in roles.items():
         Membership.objects.create(campaign=campaign, user=users[username], role=role)
     if activate:
@@ -70,7 +82,9 @@ def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activat
 @pytest.fixture
 def other_campaign(seed_corpus, users):
     """A campaign olga reviews and nobody else belongs to."""
-    campaign = Campaign.objects.create(name="Other", slug="other", scheme=default_scheme(), overlap=1)
+    campaign = Campaign.objects.create(
+        name="Other", slug="other", scheme=default_scheme(), overlap=1
+    )
     services.add_documents(campaign, seed_corpus[:1])
     Membership.objects.create(campaign=campaign, user=users["olga"], role="reviewer")
     services.activate_campaign(campaign)

@@ -19,7 +19,6 @@ CAMPAIGN_PATH = "/c/seed-campaign/"
 ALICE_NOTE = "Cites 2 ministries and 3 figures; ALICE-PRIVATE-NOTE"
 
 
-
 def start_labelling(page, base_url, username):
     log_in(page, base_url, username, PASSWORD, CAMPAIGN_PATH)
     with page.expect_navigation():
@@ -72,12 +71,16 @@ def test_reviewer_labels_three_passages_by_keyboard_and_second_reviewer_sees_non
 
     alice.reload()
     assert assignment_id(alice) == alice_ids[3], "a reload keeps the claimed passage"
-    passages = Passage.objects.filter(document__campaigns=campaign).exclude(kind="boilerplate").count()
+    passages = (
+        Passage.objects.filter(document__campaigns=campaign).exclude(kind="boilerplate").count()
+    )
     share = min(math.ceil(passages * campaign.overlap / 3), passages)  # three reviewers
     assert alice.locator("#progress").inner_text() == f"3 of {share} done"
     assert alice.locator(".progress-line progress").get_attribute("value") == "3"
 
-    saved = Annotation.objects.filter(assignment__reviewer=users["alice"]).order_by("assignment__sequence")
+    saved = Annotation.objects.filter(assignment__reviewer=users["alice"]).order_by(
+        "assignment__sequence"
+    )
     assert [a.label for a in saved] == ["sourced_fact", "attributed_claim", "opinion"]
     assert saved[0].note == ALICE_NOTE
 
@@ -96,7 +99,11 @@ def test_reviewer_labels_three_passages_by_keyboard_and_second_reviewer_sees_non
         bob_id = label_with_keyboard(bob, key)
 
     for i, (alice_label, bob_label) in enumerate(
-        [("sourced_fact", "opinion"), ("attributed_claim", "opinion"), ("opinion", "attributed_claim")]
+        [
+            ("sourced_fact", "opinion"),
+            ("attributed_claim", "opinion"),
+            ("opinion", "attributed_claim"),
+        ]
     ):
         passage_id = Assignment.objects.get(pk=alice_ids[i]).passage_id
         labels = dict(

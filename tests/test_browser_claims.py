@@ -16,7 +16,6 @@ SUGGESTIONS_PATH = "/c/seed-campaign/claims/suggestions/"
 STATEMENT = "Weapons left in Afghanistan in 2021"
 
 
-
 def test_curator_accepts_a_suggestion_links_a_third_passage_and_sees_the_divergence(
     browser, live_server, campaign, users, tmp_path
 ):
@@ -26,7 +25,11 @@ def test_curator_accepts_a_suggestion_links_a_third_passage_and_sees_the_diverge
         page.click("#refresh-suggestions")
     assert not ClaimLink.objects.exists()  # suggesting links nothing
 
-    row = page.locator("#suggestions tbody tr").filter(has_text="up to 400,000").filter(has_text="roughly 600,000")
+    row = (
+        page.locator("#suggestions tbody tr")
+        .filter(has_text="up to 400,000")
+        .filter(has_text="roughly 600,000")
+    )
     assert row.count() == 1, "the weapons pair is not among the suggestions on the first page"
     row.locator("input[name=statement]").fill(STATEMENT)
     with page.expect_navigation():
@@ -35,13 +38,18 @@ def test_curator_accepts_a_suggestion_links_a_third_passage_and_sees_the_diverge
     assert page.url.endswith(f"/claims/{claim.pk}/")
     assert page.locator("#claim-statement").inner_text() == STATEMENT
     # Two outlets that disagree: both flagged.
-    assert page.locator("#claim-links tbody tr .flag", has_text="differs from other outlets").count() == 2
+    assert (
+        page.locator("#claim-links tbody tr .flag", has_text="differs from other outlets").count()
+        == 2
+    )
 
     page.fill("#id_q", "316,260")
     with page.expect_navigation():
         page.get_by_role("button", name="Search").click()
     with page.expect_navigation():
-        page.locator("#search-results tbody tr", has_text="Some 316,260 small arms").get_by_role("button", name="Link").click()
+        page.locator("#search-results tbody tr", has_text="Some 316,260 small arms").get_by_role(
+            "button", name="Link"
+        ).click()
 
     links = page.locator("#claim-links tbody tr")
     assert links.count() == 3

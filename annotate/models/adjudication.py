@@ -28,13 +28,17 @@ class Adjudication(models.Model):
     markers = models.JSONField(default=list, blank=True, help_text="BiasMarker.value codes.")
     rationale = models.TextField()
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.CHOSEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["campaign_id", "passage_id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "passage"], name="adjudication_unique_passage"),
+            models.UniqueConstraint(
+                fields=["campaign", "passage"], name="adjudication_unique_passage"
+            ),
         ]
 
     def __str__(self):
@@ -53,8 +57,12 @@ class Adjudication(models.Model):
 
 
 class AdjudicationRevision(models.Model):
-    adjudication = models.ForeignKey(Adjudication, on_delete=models.CASCADE, related_name="revisions")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    adjudication = models.ForeignKey(
+        Adjudication, on_delete=models.CASCADE, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField()

@@ -26,7 +26,9 @@ class LabelScheme(models.Model):
 
 class Label(models.Model):
     scheme = models.ForeignKey(LabelScheme, on_delete=models.CASCADE, related_name="labels")
-    value = models.SlugField(max_length=50, help_text="Stable code stored with annotations and exports.")
+    value = models.SlugField(
+        max_length=50, help_text="Stable code stored with annotations and exports."
+    )
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     example = models.TextField(blank=True)
@@ -101,7 +103,9 @@ class Campaign(models.Model):
         help_text="Take a label every reviewer agrees on as final without a curator's decision; "
         "off, every passage waits for a curator.",
     )
-    documents = models.ManyToManyField(Document, through="CampaignDocument", related_name="campaigns")
+    documents = models.ManyToManyField(
+        Document, through="CampaignDocument", related_name="campaigns"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -128,7 +132,9 @@ class CampaignDocument(models.Model):
     class Meta:
         ordering = ["campaign", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "document"], name="campaign_document_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "document"], name="campaign_document_unique"
+            ),
         ]
 
     def __str__(self):
@@ -142,7 +148,9 @@ class Membership(models.Model):
         MANAGER = "manager", "Manager"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.REVIEWER)
 
     class Meta:

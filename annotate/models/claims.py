@@ -26,18 +26,31 @@ class Claim(models.Model):
     unit = models.CharField(max_length=50, blank=True, help_text="What is counted, e.g. weapons.")
     currency = models.CharField(max_length=3, blank=True)
     primary_value = models.DecimalField(
-        max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True,
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_PLACES,
+        null=True,
+        blank=True,
         help_text="The value a primary document gives (a government report, an official statement).",
     )
-    primary_qualifier = models.CharField(max_length=10, choices=Figure.Qualifier.choices, blank=True)
-    primary_source = models.CharField(max_length=300, blank=True, help_text="The primary document, e.g. DoD report to Congress, 2022.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    primary_qualifier = models.CharField(
+        max_length=10, choices=Figure.Qualifier.choices, blank=True
+    )
+    primary_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The primary document, e.g. DoD report to Congress, 2022.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["campaign_id", "statement", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "statement"], name="claim_unique_statement"),
+            models.UniqueConstraint(
+                fields=["campaign", "statement"], name="claim_unique_statement"
+            ),
         ]
 
     def __str__(self):
@@ -52,16 +65,24 @@ class ClaimLink(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links")
     passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="claim_links")
-    value = models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True)
+    value = models.DecimalField(
+        max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
     qualifier = models.CharField(max_length=10, choices=Figure.Qualifier.choices, blank=True)
     unit = models.CharField(max_length=50, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    value_text = models.CharField(max_length=200, blank=True, help_text="The figure as the passage words it.")
-    attributed = models.BooleanField(default=False, help_text="The passage says who gives the value.")
+    value_text = models.CharField(
+        max_length=200, blank=True, help_text="The figure as the passage words it."
+    )
+    attributed = models.BooleanField(
+        default=False, help_text="The passage says who gives the value."
+    )
     attributed_to = models.CharField(max_length=300, blank=True)
     cited_type = models.CharField(max_length=20, choices=CitedSourceType.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -96,15 +117,21 @@ class ClaimSuggestion(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="claim_suggestions")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="claim_suggestions"
+    )
     passage_a = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="+")
     passage_b = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="+")
     score = models.FloatField()
     similarity = models.FloatField(help_text="TF-IDF cosine similarity of the two passages.")
-    shared = models.CharField(max_length=200, blank=True, help_text="Figure kinds and units both state.")
+    shared = models.CharField(
+        max_length=200, blank=True, help_text="Figure kinds and units both state."
+    )
     rank = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -114,10 +141,16 @@ class ClaimSuggestion(models.Model):
     class Meta:
         ordering = ["campaign_id", "rank", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "passage_a", "passage_b"], name="claimsuggestion_unique_pair"),
-            models.CheckConstraint(condition=Q(passage_a__lt=F("passage_b")), name="claimsuggestion_ordered_pair"),
+            models.UniqueConstraint(
+                fields=["campaign", "passage_a", "passage_b"], name="claimsuggestion_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(passage_a__lt=F("passage_b")), name="claimsuggestion_ordered_pair"
+            ),
         ]
-        indexes = [models.Index(fields=["campaign", "status", "rank"], name="claimsuggestion_open_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "status", "rank"], name="claimsuggestion_open_idx")
+        ]
 
     def __str__(self):
         return f"{self.passage_a_id}~{self.passage_b_id} ({self.score:.2f}, {self.status})"

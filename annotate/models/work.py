@@ -63,7 +63,9 @@ class Assignment(models.Model):
         # By id, not "campaign": ordering by a relation joins its table into every query.
         ordering = ["campaign_id", "sequence", "slot"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "passage", "slot"], name="assignment_unique_slot"),
+            models.UniqueConstraint(
+                fields=["campaign", "passage", "slot"], name="assignment_unique_slot"
+            ),
             # A reviewer never holds two slots of one passage...
             models.UniqueConstraint(
                 fields=["campaign", "passage", "reviewer"],
@@ -86,7 +88,10 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status", "sequence"], name="assignment_queue_idx"),
             models.Index(fields=["campaign", "sequence"], name="assignment_order_idx"),
-            models.Index(fields=["campaign", "reviewer", "status", "sequence"], name="assignment_reviewer_idx"),
+            models.Index(
+                fields=["campaign", "reviewer", "status", "sequence"],
+                name="assignment_reviewer_idx",
+            ),
         ]
 
     def __str__(self):
@@ -98,7 +103,9 @@ class Skip(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="skips")
     passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="skips")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="skips")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="skips"
+    )
     reason = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -128,12 +135,16 @@ class Confidence(models.TextChoices):
 
 
 class Annotation(models.Model):
-    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="annotation")
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="annotation"
+    )
     label = models.CharField(max_length=50, help_text="A Label.value of the campaign's scheme.")
     cited_source = models.CharField(max_length=300, blank=True)
     cited_type = models.CharField(max_length=20, choices=CitedSourceType.choices, blank=True)
     markers = models.JSONField(default=list, blank=True, help_text="BiasMarker.value codes.")
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM)
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -158,7 +169,9 @@ class Annotation(models.Model):
 
 class AnnotationRevision(models.Model):
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField()

@@ -29,7 +29,10 @@ LOADED, EMOTIONAL = "loaded_language", "emotional_appeal"
 
 PLAN = {  # passage: (alice's answer, bob's answer); None = does not label it
     "p1": ((FACT, "document", "Ministry report", []), (FACT, "document", "Ministry report", [])),
-    "p2": ((CLAIM, "anonymous", "=HYPERLINK(\"x\")", [LOADED]), (CLAIM, "anonymous", "officials", [LOADED])),
+    "p2": (
+        (CLAIM, "anonymous", '=HYPERLINK("x")', [LOADED]),
+        (CLAIM, "anonymous", "officials", [LOADED]),
+    ),
     "p3": ((OPINION, "", "", []), (FACT, "document", "", [])),
     "p4": ((CLAIM, "named_person", "Jane Roe", []), (CLAIM, "anonymous", "", [])),
     "p5": (None, None),
@@ -37,7 +40,10 @@ PLAN = {  # passage: (alice's answer, bob's answer); None = does not label it
     "p7": ((FACT, "document", "", []), None),
     "p8": ((CLAIM, "anonymous", "", []), (OPINION, "", "", [])),
 }
-LAYOUT = {"Alpha": {"D1": ["p1", "p2", "p3"], "D2": ["p4", "p5"]}, "Beta": {"D3": ["p6", "p7", "p8"]}}
+LAYOUT = {
+    "Alpha": {"D1": ["p1", "p2", "p3"], "D2": ["p4", "p5"]},
+    "Beta": {"D3": ["p6", "p7", "p8"]},
+}
 
 
 def build_corpus():
@@ -52,7 +58,11 @@ def build_corpus():
             start = 0
             for position, (name, sentence) in enumerate(zip(names, sentences, strict=True)):
                 passages[name] = Passage.objects.create(
-                    document=document, position=position, start=start, end=start + len(sentence), text=sentence
+                    document=document,
+                    position=position,
+                    start=start,
+                    end=start + len(sentence),
+                    text=sentence,
                 )
                 start += len(sentence) + 1
     return passages, documents
@@ -68,12 +78,26 @@ def label(campaign, reviewer, index, passages):
         if answer is None:
             services.skip(campaign, reviewer, assignment.pk, "not mine")
             continue
-        held = timedelta(hours=2) if (index, name) == (0, "p7") else timedelta(seconds=20 if index == 0 else 30)
+        held = (
+            timedelta(hours=2)
+            if (index, name) == (0, "p7")
+            else timedelta(seconds=20 if index == 0 else 30)
+        )
         kind, cited_type, cited_source, markers = answer
-        services.save_annotation(campaign, reviewer, assignment.pk, {
-            "label": kind, "cited_type": cited_type, "cited_source": cited_source, "markers": markers,
-            "confidence": "high", "note": f"seen {name}",
-        }, now=clock + held)
+        services.save_annotation(
+            campaign,
+            reviewer,
+            assignment.pk,
+            {
+                "label": kind,
+                "cited_type": cited_type,
+                "cited_source": cited_source,
+                "markers": markers,
+                "confidence": "high",
+                "note": f"seen {name}",
+            },
+            now=clock + held,
+        )
         clock += held + timedelta(minutes=1)
 
 
@@ -87,8 +111,14 @@ def small_campaign(users, auto_accept=True):
     label(campaign, users["alice"], 0, passages)
     label(campaign, users["bob"], 1, passages)
     Adjudication.objects.create(
-        campaign=campaign, passage=passages["p3"], label=OPINION, cited_type="", cited_source="",
-        markers=[LOADED, EMOTIONAL], rationale="+clearly the writer's view", decided_by=users["carol"],
+        campaign=campaign,
+        passage=passages["p3"],
+        label=OPINION,
+        cited_type="",
+        cited_source="",
+        markers=[LOADED, EMOTIONAL],
+        rationale="+clearly the writer's view",
+        decided_by=users["carol"],
         decided_at=T0 + timedelta(days=1),
     )
     return campaign, passages

@@ -28,7 +28,9 @@ def campaign(seed_corpus, users):
 
 @pytest.fixture
 def labelled(campaign, users):
-    passages = alice_and_bob_label(campaign, users, lambda p, r: vote("opinion"), split_on_even_positions)
+    passages = alice_and_bob_label(
+        campaign, users, lambda p, r: vote("opinion"), split_on_even_positions
+    )
     return campaign, passages
 
 
@@ -49,15 +51,19 @@ def test_queue_is_in_reading_order(labelled):
     assert ids == sorted(ids, key=order.__getitem__)
 
 
-@pytest.mark.parametrize("field,alice_value,bob_value", [
-    ("cited_type", {"cited_type": "anonymous"}, {"cited_type": "official_body"}),
-    ("markers", {"markers": ["loaded_language"]}, {"markers": []}),
-])
+@pytest.mark.parametrize(
+    "field,alice_value,bob_value",
+    [
+        ("cited_type", {"cited_type": "anonymous"}, {"cited_type": "official_body"}),
+        ("markers", {"markers": ["loaded_language"]}, {"markers": []}),
+    ],
+)
 def test_disagreeing_on_source_type_or_markers_alone_puts_a_passage_in_the_queue(
     campaign, users, field, alice_value, bob_value
 ):
     passages = alice_and_bob_label(
-        campaign, users,
+        campaign,
+        users,
         lambda p, r: vote("attributed_claim", **({"cited_type": "named_person"} | alice_value)),
         lambda p, r: vote("attributed_claim", **({"cited_type": "named_person"} | bob_value)),
     )
@@ -69,7 +75,9 @@ def test_disagreeing_on_source_type_or_markers_alone_puts_a_passage_in_the_queue
 
 
 def test_unanimous_passages_wait_only_when_auto_accept_is_off(campaign, users):
-    passages = alice_and_bob_label(campaign, users, lambda p, r: vote("opinion"), lambda p, r: vote("opinion"))
+    passages = alice_and_bob_label(
+        campaign, users, lambda p, r: vote("opinion"), lambda p, r: vote("opinion")
+    )
     assert waiting_ids(campaign) == []
     campaign.auto_accept_unanimous = False
     campaign.save()
@@ -86,13 +94,25 @@ def test_a_single_annotation_is_not_a_disagreement(campaign, users):
 def test_decide_records_the_decision_and_takes_it_out_of_the_queue(labelled, users):
     campaign, _ = labelled
     passage_id = waiting_ids(campaign)[0]
-    decision, changed = adjudication.decide(campaign, users["carol"], passage_id, {
-        "label": "sourced_fact", "cited_type": "document", "cited_source": " DoD report ",
-        "markers": ["loaded_language", "emotional_appeal", "loaded_language"], "rationale": "Cites the report.",
-    })
+    decision, changed = adjudication.decide(
+        campaign,
+        users["carol"],
+        passage_id,
+        {
+            "label": "sourced_fact",
+            "cited_type": "document",
+            "cited_source": " DoD report ",
+            "markers": ["loaded_language", "emotional_appeal", "loaded_language"],
+            "rationale": "Cites the report.",
+        },
+    )
     assert changed
     decision.refresh_from_db()
-    assert (decision.label, decision.cited_type, decision.cited_source) == ("sourced_fact", "document", "DoD report")
+    assert (decision.label, decision.cited_type, decision.cited_source) == (
+        "sourced_fact",
+        "document",
+        "DoD report",
+    )
     assert decision.markers == ["emotional_appeal", "loaded_language"]
     assert decision.decided_by == users["carol"] and decision.method == Adjudication.Method.CHOSEN
     assert passage_id not in waiting_ids(campaign)
@@ -109,7 +129,10 @@ def test_a_revised_decision_keeps_its_history(labelled, users):
     decision, changed = adjudication.decide(campaign, users["mike"], passage_id, second)
     assert changed and decision.label == "opinion" and decision.decided_by == users["mike"]
     history = list(decision.revisions.order_by("id"))
-    assert [(r.changed_by.username, r.after["label"]) for r in history] == [("carol", "sourced_fact"), ("mike", "opinion")]
+    assert [(r.changed_by.username, r.after["label"]) for r in history] == [
+        ("carol", "sourced_fact"),
+        ("mike", "opinion"),
+    ]
     assert history[1].before == history[0].after
     assert Adjudication.objects.filter(campaign=campaign, passage_id=passage_id).count() == 1
 
@@ -124,12 +147,18 @@ def test_the_same_decision_twice_is_stored_once(labelled, users):
     assert AdjudicationRevision.objects.count() == 1
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"label": "gossip", "rationale": "x"}, "not a label"),
-    ({"label": "opinion", "markers": ["sarcasm"], "rationale": "x"}, "Not bias markers"),
-    ({"label": "opinion", "cited_type": "oracle", "rationale": "x"}, "not a type of cited source"),
-    ({"label": "opinion", "rationale": "   "}, "rationale"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"label": "gossip", "rationale": "x"}, "not a label"),
+        ({"label": "opinion", "markers": ["sarcasm"], "rationale": "x"}, "Not bias markers"),
+        (
+            {"label": "opinion", "cited_type": "oracle", "rationale": "x"},
+            "not a type of cited source",
+        ),
+        ({"label": "opinion", "rationale": "   "}, "rationale"),
+    ],
+)
 def test_invalid_decisions_are_refused_and_write_nothing(labelled, users, data, message):
     campaign, _ = labelled
     with pytest.raises(adjudication.AdjudicationError, match=message):
@@ -143,7 +172,9 @@ def test_a_passage_outside_the_campaign_cannot_be_decided(labelled, users):
     campaign, _ = labelled
     outside = Passage.objects.exclude(assignments__campaign=campaign).first().pk
     with pytest.raises(adjudication.AdjudicationError, match="not part of this campaign"):
-        adjudication.decide(campaign, users["carol"], outside, {"label": "opinion", "rationale": "x"})
+        adjudication.decide(
+            campaign, users["carol"], outside, {"label": "opinion", "rationale": "x"}
+        )
     assert not Adjudication.objects.exists()
 
 
@@ -164,7 +195,9 @@ def test_bulk_accept_takes_the_majority_and_leaves_ties(make_three_reviewer_camp
 def test_bulk_accept_never_overrides_a_curators_decision(labelled, users):
     campaign, _ = labelled
     passage_id = waiting_ids(campaign)[0]
-    adjudication.decide(campaign, users["carol"], passage_id, {"label": "sourced_fact", "rationale": "Checked."})
+    adjudication.decide(
+        campaign, users["carol"], passage_id, {"label": "sourced_fact", "rationale": "Checked."}
+    )
     accepted, left = adjudication.accept_majority(campaign, users["mike"], [passage_id])
     assert accepted == [] and left == {passage_id: "already decided"}
     assert Adjudication.objects.get(passage_id=passage_id).label == "sourced_fact"
@@ -190,6 +223,7 @@ def make_three_reviewer_campaign(seed_corpus, users):
             if passage.position % 3 == 0:
                 return vote(labels[index])
             return vote("sourced_fact" if (index == 2 and passage.position % 3 == 1) else "opinion")
+
         return choose
 
     passages = label_everything(campaign, users["alice"], answer(0))

@@ -121,7 +121,9 @@ def test_coincidence_matrix_reproduces_krippendorff_2011_table():
 def test_cohen_kappa_textbook_50_item_example_is_0_4():
     # Wikipedia "Cohen's kappa": 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no.
     pairs = [("yes", "yes")] * 20 + [("yes", "no")] * 5 + [("no", "yes")] * 10 + [("no", "no")] * 15
-    rows = [(i, who, lab) for i, pair in enumerate(pairs) for who, lab in zip("AB", pair, strict=True)]
+    rows = [
+        (i, who, lab) for i, pair in enumerate(pairs) for who, lab in zip("AB", pair, strict=True)
+    ]
     df = pd.DataFrame(rows, columns=COLUMNS)
     # p_o = 35/50 = 0.7; p_e = 0.5 * 0.6 + 0.5 * 0.4 = 0.5; kappa = 0.2 / 0.5 = 0.4
     assert cohen_kappa(df, "A", "B") == pytest.approx(0.4, abs=1e-12)
@@ -134,8 +136,16 @@ def test_cohen_kappa_textbook_50_item_example_is_0_4():
 def test_fleiss_1971_worked_example_gives_kappa_0210():
     # Wikipedia "Fleiss' kappa": 10 subjects, 14 raters, counts per category 1..5.
     table = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
     ]
     rows = []
     for subject, counts in enumerate(table):
@@ -150,10 +160,15 @@ def test_fleiss_1971_worked_example_gives_kappa_0210():
 def tiny_frame() -> pd.DataFrame:
     return pd.DataFrame(
         [
-            (1, "A", "x"), (1, "B", "x"), (1, "C", "x"),  # 3 of 3 pairs agree
-            (2, "A", "x"), (2, "B", "y"),                 # 0 of 1 pair agrees
-            (3, "A", "y"), (3, "B", "y"), (3, "C", "x"),  # 1 of 3 pairs agrees
-            (4, "C", "x"),                                # one annotation: no pairs
+            (1, "A", "x"),
+            (1, "B", "x"),
+            (1, "C", "x"),  # 3 of 3 pairs agree
+            (2, "A", "x"),
+            (2, "B", "y"),  # 0 of 1 pair agrees
+            (3, "A", "y"),
+            (3, "B", "y"),
+            (3, "C", "x"),  # 1 of 3 pairs agrees
+            (4, "C", "x"),  # one annotation: no pairs
         ],
         columns=COLUMNS,
     )
@@ -209,7 +224,9 @@ def test_alpha_with_many_labels_takes_sparse_path_and_still_matches_package():
     matrix[1][:120] = matrix[0][:120]
     ours = krippendorff_alpha(long_frame(matrix))
     assert same(ours, reference_alpha(matrix, "nominal"))
-    assert same(krippendorff_alpha(long_frame(matrix), "ordinal"), reference_alpha(matrix, "ordinal"))
+    assert same(
+        krippendorff_alpha(long_frame(matrix), "ordinal"), reference_alpha(matrix, "ordinal")
+    )
 
 
 @st.composite
@@ -310,9 +327,9 @@ def test_per_label_alpha_equals_alpha_of_the_binary_recoding(matrix):
 
 def test_pairwise_cohen_kappa_drops_pairs_below_min_shared():
     df = long_frame([[1, 2, 1, None], [1, 2, 2, 1], [None, None, None, 2]])
-    assert list(pairwise_cohen_kappa(df)[["annotator_a", "annotator_b"]].itertuples(index=False)) == [
-        ("r0", "r1")
-    ]
+    assert list(
+        pairwise_cohen_kappa(df)[["annotator_a", "annotator_b"]].itertuples(index=False)
+    ) == [("r0", "r1")]
     assert len(pairwise_cohen_kappa(df, min_shared=1)) == 2
     assert pairwise_cohen_kappa(df, min_shared=4).empty
 
@@ -337,8 +354,13 @@ def test_single_label_used_by_everyone_is_undefined_with_reason_and_no_warning()
     df = long_frame([["fact"] * 5, ["fact"] * 5, ["fact", None, "fact", "fact", None]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        values = [krippendorff_alpha(df), krippendorff_alpha(df, "ordinal"), fleiss_kappa(df),
-                  gwet_ac1(df), cohen_kappa(df, "r0", "r1")]
+        values = [
+            krippendorff_alpha(df),
+            krippendorff_alpha(df, "ordinal"),
+            fleiss_kappa(df),
+            gwet_ac1(df),
+            cohen_kappa(df, "r0", "r1"),
+        ]
         result = alpha_summary(df)
     assert all(isinstance(v, float) and math.isnan(v) for v in values)
     assert not result.defined and "same label" in result.reason
@@ -365,7 +387,12 @@ def test_empty_frame_gives_undefined_results_and_empty_tables(df):
     assert math.isnan(krippendorff_alpha(df)) and math.isnan(fleiss_kappa(df))
     for measure in ("fleiss_kappa", "gwet_ac1", "percent_agreement"):
         assert agreement_summary(df, measure).reason == "no annotations"
-    assert list(pairwise_cohen_kappa(df).columns) == ["annotator_a", "annotator_b", "shared_items", "kappa"]
+    assert list(pairwise_cohen_kappa(df).columns) == [
+        "annotator_a",
+        "annotator_b",
+        "shared_items",
+        "kappa",
+    ]
     assert per_label_alpha(df).empty and coincidence_matrix(df).empty
     boot = bootstrap_alpha(df, n=50)
     assert math.isnan(boot.alpha) and boot.n_undefined == 50 and boot.reason == "no annotations"
@@ -379,7 +406,9 @@ def test_no_item_with_two_annotations_is_undefined_with_its_own_reason():
 
 def test_items_with_a_single_annotation_do_not_change_alpha_or_percent_agreement():
     base = long_frame(K2011)
-    singles = pd.DataFrame([(100 + i, "r0", v) for i, v in enumerate([1, 5, 5, 2])], columns=COLUMNS)
+    singles = pd.DataFrame(
+        [(100 + i, "r0", v) for i, v in enumerate([1, 5, 5, 2])], columns=COLUMNS
+    )
     padded = pd.concat([base, singles], ignore_index=True)
     assert krippendorff_alpha(padded) == pytest.approx(krippendorff_alpha(base), abs=1e-15)
     assert percent_agreement(padded) == pytest.approx(percent_agreement(base), abs=1e-15)
@@ -391,7 +420,11 @@ def test_kappa_paradox_skewed_labels_high_agreement_low_kappa_high_ac1():
     # 100 passages, two reviewers: 90 both "fact", 5 fact/opinion, 5 opinion/fact.
     pairs = [("fact", "fact")] * 90 + [("fact", "opinion")] * 5 + [("opinion", "fact")] * 5
     df = pd.DataFrame(
-        [(i, who, lab) for i, pair in enumerate(pairs) for who, lab in zip("AB", pair, strict=True)],
+        [
+            (i, who, lab)
+            for i, pair in enumerate(pairs)
+            for who, lab in zip("AB", pair, strict=True)
+        ],
         columns=COLUMNS,
     )
     pa, kappa, ac1 = percent_agreement(df), cohen_kappa(df, "A", "B"), gwet_ac1(df)
@@ -407,7 +440,9 @@ def test_duplicate_annotation_by_same_annotator_keeps_the_last_row():
     # r0 first labels unit 0 as 5, then corrects it to 1 (the value in the paper's data).
     duplicated = pd.concat([pd.DataFrame([(0, "r0", 5)], columns=COLUMNS), base], ignore_index=True)
     assert krippendorff_alpha(duplicated) == pytest.approx(0.743421052631579, abs=1e-12)
-    reversed_order = pd.concat([base, pd.DataFrame([(0, "r0", 5)], columns=COLUMNS)], ignore_index=True)
+    reversed_order = pd.concat(
+        [base, pd.DataFrame([(0, "r0", 5)], columns=COLUMNS)], ignore_index=True
+    )
     assert krippendorff_alpha(reversed_order) != pytest.approx(0.743421052631579, abs=1e-6)
     assert pairwise_cohen_kappa(duplicated).equals(pairwise_cohen_kappa(base))
 
@@ -415,7 +450,10 @@ def test_duplicate_annotation_by_same_annotator_keeps_the_last_row():
 def test_missing_labels_are_dropped_and_never_supersede_a_real_label():
     base = long_frame(K2011)
     noisy = pd.concat(
-        [base, pd.DataFrame([(0, "r0", None), (3, "r9", np.nan), (None, "r1", 2)], columns=COLUMNS)],
+        [
+            base,
+            pd.DataFrame([(0, "r0", None), (3, "r9", np.nan), (None, "r1", 2)], columns=COLUMNS),
+        ],
         ignore_index=True,
     )
     assert krippendorff_alpha(noisy) == pytest.approx(krippendorff_alpha(base), abs=1e-15)
@@ -423,7 +461,9 @@ def test_missing_labels_are_dropped_and_never_supersede_a_real_label():
 
 
 def test_ordinal_alpha_follows_the_order_argument_and_rejects_unknown_labels():
-    df = long_frame([["low", "medium", "high", "low", "medium"], ["medium"] * 2 + ["high", "low", "medium"]])
+    df = long_frame(
+        [["low", "medium", "high", "low", "medium"], ["medium"] * 2 + ["high", "low", "medium"]]
+    )
     natural = krippendorff_alpha(df, "ordinal", order=["low", "medium", "high"])
     # The only disagreement is low vs medium: putting "high" between them widens it.
     scrambled = krippendorff_alpha(df, "ordinal", order=["low", "high", "medium"])

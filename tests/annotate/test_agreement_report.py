@@ -31,12 +31,30 @@ from annotate.agreement_report import (
 HYPOTHESIS = settings(max_examples=150, deadline=None, database=None)
 LABELS = ["sourced_fact", "attributed_claim", "opinion"]
 TABLE_COLUMNS = {
-    "overall": ["dimension", "items", "annotations", "reviewers", "alpha", "alpha_low", "alpha_high",
-                "percent_agreement", "ac1", "fleiss_kappa", "reading", "note"],
+    "overall": [
+        "dimension",
+        "items",
+        "annotations",
+        "reviewers",
+        "alpha",
+        "alpha_low",
+        "alpha_high",
+        "percent_agreement",
+        "ac1",
+        "fleiss_kappa",
+        "reading",
+        "note",
+    ],
     "outlets": ["outlet", "items", "annotations", "alpha", "percent_agreement", "alpha_note"],
     "documents": ["document", "items", "annotations", "alpha", "percent_agreement", "alpha_note"],
     "labels": ["label", "alpha", "n_values", "n_items"],
-    "reviewers": ["annotator", "annotations", "paired_items", "agreement_with_others", "mean_kappa"],
+    "reviewers": [
+        "annotator",
+        "annotations",
+        "paired_items",
+        "agreement_with_others",
+        "mean_kappa",
+    ],
     "pairs": ["annotator_a", "annotator_b", "shared_items", "kappa"],
 }
 
@@ -58,10 +76,15 @@ def grouped_frames(draw):
     document_of = [draw(st.integers(0, 4)) for _ in range(n_items)]
     outlet_of_document = [draw(st.sampled_from(["Le Monde", "BBC", "Coverpage"])) for _ in range(5)]
     labels = LABELS[: draw(st.integers(1, 3))] + ([None] if draw(st.booleans()) else [])
-    rows = draw(st.lists(
-        st.tuples(st.integers(0, n_items - 1), st.sampled_from("abcde"), st.sampled_from(labels)),
-        min_size=0, max_size=45,
-    ))
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n_items - 1), st.sampled_from("abcde"), st.sampled_from(labels)
+            ),
+            min_size=0,
+            max_size=45,
+        )
+    )
     df = pd.DataFrame(rows, columns=["item", "annotator", "label"])
     df["document"] = [document_of[i] for i in df["item"]]
     df["outlet"] = pd.Categorical([outlet_of_document[d] for d in df["document"]])
@@ -102,7 +125,12 @@ def test_per_annotator_equals_a_brute_force_count_of_agreeing_pairs(df):
         for annotator, label in values:
             agree, pairs, n, paired = expected.get(annotator, (0, 0, 0, 0))
             others = [lab for who, lab in values if who != annotator]
-            expected[annotator] = (agree + others.count(label), pairs + len(others), n + 1, paired + bool(others))
+            expected[annotator] = (
+                agree + others.count(label),
+                pairs + len(others),
+                n + 1,
+                paired + bool(others),
+            )
     table = per_annotator(df).set_index("annotator")
     assert set(table.index) == set(expected)
     for annotator, (agree, pairs, n, paired) in expected.items():
@@ -129,8 +157,14 @@ def test_document_bootstrap_matches_bootstrap_alpha_when_replicates_are_drawn_in
     item = np.repeat(np.arange(9100), 3)
     truth = rng.integers(0, 3, size=9100)[item]
     label = np.where(rng.random(len(item)) < 0.7, truth, rng.integers(0, 3, size=len(item)))
-    df = pd.DataFrame({"item": item, "annotator": np.tile(["a", "b", "c"], 9100),
-                       "label": np.array(LABELS)[label], "document": item // 6})
+    df = pd.DataFrame(
+        {
+            "item": item,
+            "annotator": np.tile(["a", "b", "c"], 9100),
+            "label": np.array(LABELS)[label],
+            "document": item // 6,
+        }
+    )
     reference = bootstrap_alpha(df, n=1001, seed=0, cluster="document")
     low, high = document_bootstrap(df, n=1001, seed=0)
     assert close(low, reference.low, 1e-12) and close(high, reference.high, 1e-12)
@@ -150,18 +184,22 @@ def test_dimension_row_equals_the_public_agreement_functions(df, labels):
     assert close(row["ac1"], gwet_ac1(frame, labels), 1e-12)
     reference = bootstrap_alpha(df, n=100, seed=1, cluster="document")
     if summary.defined:
-        assert close(row["alpha_low"], reference.low, 1e-12) and close(row["alpha_high"], reference.high, 1e-12)
+        assert close(row["alpha_low"], reference.low, 1e-12) and close(
+            row["alpha_high"], reference.high, 1e-12
+        )
     else:
         assert math.isnan(row["alpha_low"]) and math.isnan(row["alpha_high"])
 
 
 def test_group_without_paired_items_says_so_instead_of_showing_nan():
-    df = pd.DataFrame({
-        "item": [1, 1, 2, 3],
-        "annotator": ["a", "b", "a", "b"],
-        "label": ["opinion", "sourced_fact", "opinion", "opinion"],
-        "outlet": ["BBC", "BBC", "Le Monde", "Le Monde"],
-    })
+    df = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 3],
+            "annotator": ["a", "b", "a", "b"],
+            "label": ["opinion", "sourced_fact", "opinion", "opinion"],
+            "outlet": ["BBC", "BBC", "Le Monde", "Le Monde"],
+        }
+    )
     table = grouped_agreement(df, "outlet").set_index("group")
     lonely = table.loc["Le Monde"]
     assert lonely["items"] == 0
@@ -173,12 +211,14 @@ def test_group_without_paired_items_says_so_instead_of_showing_nan():
 
 
 def test_single_label_group_has_observed_agreement_one_and_a_note_for_undefined_alpha():
-    df = pd.DataFrame({
-        "item": [1, 1, 2, 2, 3, 3],
-        "annotator": ["a", "b", "a", "b", "a", "b"],
-        "label": ["opinion", "opinion", "opinion", "opinion", "opinion", "sourced_fact"],
-        "document": [10, 10, 10, 10, 11, 11],
-    })
+    df = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 2, 3, 3],
+            "annotator": ["a", "b", "a", "b", "a", "b"],
+            "label": ["opinion", "opinion", "opinion", "opinion", "opinion", "sourced_fact"],
+            "document": [10, 10, 10, 10, 11, 11],
+        }
+    )
     table = grouped_agreement(df, "document").set_index("group")
     assert math.isnan(table.loc[10, "alpha"])
     assert table.loc[10, "percent_agreement"] == 1.0
@@ -189,7 +229,12 @@ def test_single_label_group_has_observed_agreement_one_and_a_note_for_undefined_
 def test_grouped_agreement_of_an_empty_frame_is_an_empty_table_with_its_columns():
     empty = pd.DataFrame(columns=["item", "annotator", "label", "outlet"])
     assert list(grouped_agreement(empty, "outlet").columns) == [
-        "group", "items", "annotations", "alpha", "percent_agreement", "alpha_note"
+        "group",
+        "items",
+        "annotations",
+        "alpha",
+        "percent_agreement",
+        "alpha_note",
     ]
 
 
@@ -207,8 +252,16 @@ def test_per_annotator_agreement_with_others_and_mean_kappa_match_hand_computati
     # mean_kappa (weighted by shared items): a = (0.4*3 + 0*1) / 4 = 0.3; b likewise 0.3;
     #   c = (0*1 + 0*1) / 2 = 0.
     df = pd.DataFrame(
-        [(1, "a", "x"), (1, "b", "x"), (1, "c", "y"), (2, "a", "x"), (2, "b", "y"),
-         (3, "a", "y"), (3, "b", "y"), (4, "c", "x")],
+        [
+            (1, "a", "x"),
+            (1, "b", "x"),
+            (1, "c", "y"),
+            (2, "a", "x"),
+            (2, "b", "y"),
+            (3, "a", "y"),
+            (3, "b", "y"),
+            (4, "c", "x"),
+        ],
         columns=["item", "annotator", "label"],
     )
     kappas = pairwise_cohen_kappa(df, min_shared=1)
@@ -245,9 +298,20 @@ def small_campaign_frame(single_label=False, empty=False):
         truth = rng.integers(0, 3)
         for annotator in rng.choice(["ann", "ben", "cat", "dan"], size=2 + item % 2, replace=False):
             label = truth if rng.random() < 0.8 else rng.integers(0, 3)
-            rows.append((item, annotator, LABELS[0] if single_label else LABELS[label],
-                         ["none", "named_person"][label % 2], bool(label == 2), item // 8, f"Outlet {item // 16}"))
-    df = pd.DataFrame(rows, columns=["item", "annotator", "label", "cited_type", "loaded", "document", "outlet"])
+            rows.append(
+                (
+                    item,
+                    annotator,
+                    LABELS[0] if single_label else LABELS[label],
+                    ["none", "named_person"][label % 2],
+                    bool(label == 2),
+                    item // 8,
+                    f"Outlet {item // 16}",
+                )
+            )
+    df = pd.DataFrame(
+        rows, columns=["item", "annotator", "label", "cited_type", "loaded", "document", "outlet"]
+    )
     return df.iloc[:0] if empty else df
 
 
@@ -255,17 +319,35 @@ def small_campaign_frame(single_label=False, empty=False):
 def test_campaign_agreement_returns_every_table_with_stable_column_names(case):
     df = small_campaign_frame(single_label=case == "single label", empty=case == "empty")
     tables = campaign_agreement(dims_of(df), labels=LABELS, n_boot=50)
-    assert list(tables) == ["overall", "outlets", "documents", "labels", "reviewers", "pairs", "coincidences"]
+    assert list(tables) == [
+        "overall",
+        "outlets",
+        "documents",
+        "labels",
+        "reviewers",
+        "pairs",
+        "coincidences",
+    ]
     for name, columns in TABLE_COLUMNS.items():
         assert list(tables[name].columns) == columns, name
     assert list(tables["coincidences"].columns)[0] == "label"
-    assert list(tables["overall"]["dimension"]) == ["passage type", "cited-source type", "marker: Loaded language"]
+    assert list(tables["overall"]["dimension"]) == [
+        "passage type",
+        "cited-source type",
+        "marker: Loaded language",
+    ]
 
 
 def test_overall_has_a_row_per_dimension_each_measured_on_its_own_labels():
     df = small_campaign_frame()
-    overall = campaign_agreement(dims_of(df), labels=LABELS, n_boot=200)["overall"].set_index("dimension")
-    for name, column in [("passage type", "label"), ("cited-source type", "cited_type"), ("marker: Loaded language", "loaded")]:
+    overall = campaign_agreement(dims_of(df), labels=LABELS, n_boot=200)["overall"].set_index(
+        "dimension"
+    )
+    for name, column in [
+        ("passage type", "label"),
+        ("cited-source type", "cited_type"),
+        ("marker: Loaded language", "loaded"),
+    ]:
         frame = df[["item", "annotator"]].assign(label=df[column])
         row = overall.loc[name]
         assert close(row["alpha"], krippendorff_alpha(frame)), name
@@ -274,13 +356,17 @@ def test_overall_has_a_row_per_dimension_each_measured_on_its_own_labels():
         assert row["reviewers"] == 4
         assert row["alpha_low"] <= row["alpha"] <= row["alpha_high"], name
         assert row["reading"] == reading(row["alpha"])
-    assert close(overall.loc["passage type", "ac1"], gwet_ac1(df[["item", "annotator", "label"]], LABELS))
+    assert close(
+        overall.loc["passage type", "ac1"], gwet_ac1(df[["item", "annotator", "label"]], LABELS)
+    )
 
 
 def test_a_marker_nobody_ticked_has_ac1_one_over_the_two_categories_ticked_or_not():
     df = small_campaign_frame().assign(loaded=False)
     labels = {"passage type": LABELS, "marker: Loaded language": [False, True]}
-    overall = campaign_agreement(dims_of(df), labels=labels, n_boot=0)["overall"].set_index("dimension")
+    overall = campaign_agreement(dims_of(df), labels=labels, n_boot=0)["overall"].set_index(
+        "dimension"
+    )
     marker = overall.loc["marker: Loaded language"]
     assert marker["percent_agreement"] == 1.0
     assert marker["ac1"] == 1.0
@@ -291,7 +377,9 @@ def test_a_marker_nobody_ticked_has_ac1_one_over_the_two_categories_ticked_or_no
 def test_single_label_campaign_gives_undefined_alpha_with_a_reason_and_no_interval():
     df = small_campaign_frame(single_label=True)
     row = dimension_row("passage type", dims_of(df)["passage type"], LABELS, n_boot=100)
-    assert math.isnan(row["alpha"]) and math.isnan(row["alpha_low"]) and math.isnan(row["alpha_high"])
+    assert (
+        math.isnan(row["alpha"]) and math.isnan(row["alpha_low"]) and math.isnan(row["alpha_high"])
+    )
     assert row["reading"] == "undefined"
     assert "same label" in row["note"]
     assert row["percent_agreement"] == 1.0
@@ -306,10 +394,19 @@ def test_labels_outside_the_scheme_do_not_break_the_report():
 
 @pytest.mark.parametrize(
     ("alpha", "expected"),
-    [(0.95, "reliable"), (0.8, "reliable"), (0.7, "tentative"), (0.667, "tentative"),
-     (0.5, "low (expert range for fact vs opinion)"), (0.1, "unreliable"), (math.nan, "undefined"),
-     (np.float64("nan"), "undefined"), (np.float32("nan"), "undefined"), (np.float32(0.9), "reliable"),
-     (None, "undefined")],
+    [
+        (0.95, "reliable"),
+        (0.8, "reliable"),
+        (0.7, "tentative"),
+        (0.667, "tentative"),
+        (0.5, "low (expert range for fact vs opinion)"),
+        (0.1, "unreliable"),
+        (math.nan, "undefined"),
+        (np.float64("nan"), "undefined"),
+        (np.float32("nan"), "undefined"),
+        (np.float32(0.9), "reliable"),
+        (None, "undefined"),
+    ],
 )
 def test_reading_follows_krippendorffs_thresholds(alpha, expected):
     assert reading(alpha) == expected
@@ -323,7 +420,9 @@ def test_a_one_document_group_gets_a_passage_resampled_interval_and_says_so():
 
     labels = ["a", "a", "b", "b", "a", "b", "a", "a", "b", "b", "a", "b"]
     rows = [(f"p{i // 2}", "xy"[i % 2], label) for i, label in enumerate(labels)]
-    one = pd.DataFrame(rows, columns=["item", "annotator", "label"]).assign(outlet="One", document="D1")
+    one = pd.DataFrame(rows, columns=["item", "annotator", "label"]).assign(
+        outlet="One", document="D1"
+    )
     out = grouped_alpha_interval(one, "outlet", n_boot=300, seed=0).set_index("outlet").loc["One"]
     expected = bootstrap_alpha(one[["item", "annotator", "label"]], n=300, seed=0)
     assert (out["alpha_low"], out["alpha_high"]) == pytest.approx((expected.low, expected.high))

@@ -21,7 +21,6 @@ TABLES = ["overall", "outlets", "documents", "labels", "reviewers", "pairs", "co
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 
 
-
 @pytest.fixture
 def labelled(campaign, users):
     """The seed campaign (overlap 2) with 30 passages labelled by alice and bob, 10 more by dave."""
@@ -34,10 +33,19 @@ def single_label(campaign, users, count=12):
     for reviewer in (users["alice"], users["bob"]):
         for _ in range(count):
             a = services.claim_next(campaign, reviewer)
-            services.save_annotation(campaign, reviewer, a.pk, {
-                "label": "opinion", "cited_source": "", "cited_type": "", "markers": [],
-                "confidence": "medium", "note": "",
-            })
+            services.save_annotation(
+                campaign,
+                reviewer,
+                a.pk,
+                {
+                    "label": "opinion",
+                    "cited_source": "",
+                    "cited_type": "",
+                    "markers": [],
+                    "confidence": "medium",
+                    "note": "",
+                },
+            )
     return campaign
 
 
@@ -60,7 +68,9 @@ def test_curators_managers_and_staff_see_the_dashboard_and_every_csv(client, lab
 
 
 @pytest.mark.parametrize("name", ["alice", "olga"])
-def test_reviewers_and_other_campaigns_members_get_404_for_dashboard_and_csv(client, labelled, other_campaign, users, name):
+def test_reviewers_and_other_campaigns_members_get_404_for_dashboard_and_csv(
+    client, labelled, other_campaign, users, name
+):
     login(client, users[name])
     assert dashboard(client, labelled).status_code == 404
     assert download(client, labelled, "overall").status_code == 404
@@ -77,15 +87,17 @@ def test_unknown_table_is_404(client, labelled, users):
     assert download(client, labelled, "secrets").status_code == 404
 
 
-def test_dashboard_shows_alpha_its_interval_the_thresholds_observed_agreement_and_ac1(client, labelled, users):
+def test_dashboard_shows_alpha_its_interval_the_thresholds_observed_agreement_and_ac1(
+    client, labelled, users
+):
     row = agreement_tables(labelled)["overall"].iloc[0]
     assert row["dimension"] == "passage type" and not math.isnan(row["alpha"])
     login(client, users["carol"])
     html = dashboard(client, labelled).content.decode()
     assert f'<strong id="overall-alpha">{row["alpha"]:.3f}</strong>' in html
-    assert f'95% interval {row["alpha_low"]:.3f} – {row["alpha_high"]:.3f}' in html
+    assert f"95% interval {row['alpha_low']:.3f} – {row['alpha_high']:.3f}" in html
     assert "0.800 or more is reliable, 0.667 or more allows tentative conclusions" in html
-    assert f'Observed agreement <strong>{row["percent_agreement"]:.3f}</strong>' in html
+    assert f"Observed agreement <strong>{row['percent_agreement']:.3f}</strong>" in html
     assert f"Gwet's AC1 <strong>{row['ac1']:.3f}</strong>" in html
     assert f"Reading: <strong>{row['reading']}</strong>" in html
     assert 'id="heatmap"' in html
@@ -119,7 +131,12 @@ def test_undefined_interval_is_shown_as_undefined_not_nan(client, campaign, user
 
     def tables_with_undefined_interval(c):
         tables = real(c)
-        tables["overall"].loc[0, ["alpha", "alpha_low", "alpha_high", "note"]] = [0.5, math.nan, math.nan, ""]
+        tables["overall"].loc[0, ["alpha", "alpha_low", "alpha_high", "note"]] = [
+            0.5,
+            math.nan,
+            math.nan,
+            "",
+        ]
         return tables
 
     monkeypatch.setattr(views, "agreement_tables", tables_with_undefined_interval)
@@ -150,7 +167,9 @@ def command_json(campaign):
 
 
 @pytest.mark.parametrize("which", ["labelled", "single label"])
-def test_every_csv_download_has_the_same_numbers_as_the_agreement_command(client, campaign, users, which):
+def test_every_csv_download_has_the_same_numbers_as_the_agreement_command(
+    client, campaign, users, which
+):
     if which == "labelled":
         label_passages(campaign, [users["alice"], users["bob"]], 30)
         label_passages(campaign, [users["dave"]], 10)
@@ -176,7 +195,9 @@ def dashboard_queries(client, campaign):
     return len(captured.captured_queries)
 
 
-def test_dashboard_query_count_is_small_and_does_not_grow_with_annotations(client, seed_corpus, users):
+def test_dashboard_query_count_is_small_and_does_not_grow_with_annotations(
+    client, seed_corpus, users
+):
     few = make_campaign("Few", seed_corpus, users, overlap=2)
     many = make_campaign("Many", seed_corpus, users, overlap=3)
     label_passages(few, [users["alice"], users["bob"]], 2)
@@ -192,13 +213,19 @@ def test_every_column_of_every_table_can_be_sorted_both_ways(client, labelled, u
     import annotate.agreement_views as views
 
     tables = agreement_tables(labelled, n_boot=50)
-    monkeypatch.setattr(views, "agreement_tables", lambda campaign: {k: v.copy() for k, v in tables.items()})
+    monkeypatch.setattr(
+        views, "agreement_tables", lambda campaign: {k: v.copy() for k, v in tables.items()}
+    )
     login(client, users["carol"])
     url = reverse("annotate:agreement", args=[labelled.slug])
     shown = {name: list(frame.columns) for name, frame in tables.items() if name != "pairs"}
     for position in range(max(len(columns) for columns in shown.values())):
         for sign in ("", "-"):
-            sorts = {f"{name}-sort": sign + str(columns[position]) for name, columns in shown.items() if position < len(columns)}
+            sorts = {
+                f"{name}-sort": sign + str(columns[position])
+                for name, columns in shown.items()
+                if position < len(columns)
+            }
             response = client.get(url, sorts)
             assert response.status_code == 200, sorts
             assert not NAN.search(response.content.decode())
@@ -229,7 +256,9 @@ def test_agreement_command_csv_sections_parse_to_the_json_numbers(labelled):
         assert len(rows) - 1 == len(expected[name]), name
         for cells, record in zip(rows[1:], expected[name], strict=True):
             assert rows[0] == list(record)
-            assert all(same_value(cell, record[c]) for c, cell in zip(rows[0], cells, strict=True)), name
+            assert all(
+                same_value(cell, record[c]) for c, cell in zip(rows[0], cells, strict=True)
+            ), name
 
 
 def test_agreement_command_refuses_an_unknown_table_or_campaign(campaign):
@@ -241,7 +270,9 @@ def test_agreement_command_refuses_an_unknown_table_or_campaign(campaign):
         run_agreement("--campaign", "Nope")
 
 
-def test_long_tables_are_paged_and_the_csv_still_holds_every_row(client, labelled, users, monkeypatch):
+def test_long_tables_are_paged_and_the_csv_still_holds_every_row(
+    client, labelled, users, monkeypatch
+):
     import pandas as pd
 
     import annotate.agreement_views as views
@@ -251,7 +282,12 @@ def test_long_tables_are_paged_and_the_csv_still_holds_every_row(client, labelle
     def with_many_documents(campaign, **kwargs):
         tables = real(campaign, **kwargs)
         row = tables["documents"].iloc[:1]
-        many = pd.concat([row.assign(document=row["document"].iloc[0] + i, title=f"Doc {i:03d}") for i in range(120)])
+        many = pd.concat(
+            [
+                row.assign(document=row["document"].iloc[0] + i, title=f"Doc {i:03d}")
+                for i in range(120)
+            ]
+        )
         tables["documents"] = many.reset_index(drop=True)
         return tables
 
@@ -259,7 +295,9 @@ def test_long_tables_are_paged_and_the_csv_still_holds_every_row(client, labelle
     login(client, users["carol"])
     first = dashboard(client, labelled).content.decode()
     assert "Doc 000" in first and "Doc 049" in first and "Doc 050" not in first
-    third = client.get(reverse("annotate:agreement", args=[labelled.slug]), {"documents-page": 3}).content.decode()
+    third = client.get(
+        reverse("annotate:agreement", args=[labelled.slug]), {"documents-page": 3}
+    ).content.decode()
     assert "Doc 100" in third and "Doc 000" not in third
     rows = list(csv.reader(io.StringIO(download(client, labelled, "documents").content.decode())))
     assert len(rows) == 121

@@ -15,7 +15,6 @@ from corpus.models import Passage
 HEADER = "passage,annotator,label,cited_source,cited_type,markers,confidence,note"
 
 
-
 @pytest.fixture
 def passages(campaign):
     """The first six annotatable passages of the campaign (overlap 2)."""
@@ -51,24 +50,40 @@ def state():
 
 
 def test_good_csv_by_passage_id_imports_every_row_with_its_fields(campaign, passages, users):
-    result = import_annotations(campaign, "team.csv", csv_bytes(*good_rows(passages)), imported_by=users["carol"])
+    result = import_annotations(
+        campaign, "team.csv", csv_bytes(*good_rows(passages)), imported_by=users["carol"]
+    )
     assert result.ok, result.errors
     assert (result.created, result.users_created) == (4, 1)
     coder = get_user_model().objects.get(username="ext-coder-1")
     assert not coder.is_active and not coder.has_usable_password()
-    first = Annotation.objects.get(assignment__passage=passages[0], assignment__reviewer=users["alice"])
-    assert (first.label, first.cited_source, first.cited_type, first.markers, first.confidence, first.note) == (
-        "sourced_fact", "Reuters", "official_body", ["loaded_language"], "high", "checked")
+    first = Annotation.objects.get(
+        assignment__passage=passages[0], assignment__reviewer=users["alice"]
+    )
+    assert (
+        first.label,
+        first.cited_source,
+        first.cited_type,
+        first.markers,
+        first.confidence,
+        first.note,
+    ) == ("sourced_fact", "Reuters", "official_body", ["loaded_language"], "high", "checked")
     second = Annotation.objects.get(assignment__passage=passages[0], assignment__reviewer=coder)
     assert (second.cited_type, second.markers, second.confidence) == ("", [], "medium")
     # Markers are stored sorted, as the annotation page stores them.
-    assert Annotation.objects.get(assignment__passage=passages[1], assignment__reviewer=users["alice"]).markers == [
-        "loaded_language", "one_sided_framing"]
-    assert set(Assignment.objects.filter(annotation__isnull=False).values_list("status", flat=True)) == {"done"}
-    assert set(AnnotationRevision.objects.values_list("changed_by__username", flat=True)) == {"carol"}
+    assert Annotation.objects.get(
+        assignment__passage=passages[1], assignment__reviewer=users["alice"]
+    ).markers == ["loaded_language", "one_sided_framing"]
+    assert set(
+        Assignment.objects.filter(annotation__isnull=False).values_list("status", flat=True)
+    ) == {"done"}
+    assert set(AnnotationRevision.objects.values_list("changed_by__username", flat=True)) == {
+        "carol"
+    }
     frame = annotation_frame(campaign)
     assert sorted(zip(frame["item"], frame["annotator"], strict=True)) == sorted(
-        (p.pk, name) for p in passages[:2] for name in ("alice", "ext-coder-1"))
+        (p.pk, name) for p in passages[:2] for name in ("alice", "ext-coder-1")
+    )
 
 
 def test_good_csv_by_document_and_position_imports(campaign, passages):
@@ -82,8 +97,17 @@ def test_good_csv_by_document_and_position_imports(campaign, passages):
     result = import_annotations(campaign, "by-position.csv", data)
     assert result.ok, result.errors
     assert result.created == 3 and result.users_created == 0
-    assert sorted(Annotation.objects.values_list("assignment__passage_id", "assignment__reviewer__username", "label")) == sorted(
-        [(p[2].pk, "bob", "opinion"), (p[2].pk, "dave", "opinion"), (p[3].pk, "bob", "sourced_fact")])
+    assert sorted(
+        Annotation.objects.values_list(
+            "assignment__passage_id", "assignment__reviewer__username", "label"
+        )
+    ) == sorted(
+        [
+            (p[2].pk, "bob", "opinion"),
+            (p[2].pk, "dave", "opinion"),
+            (p[3].pk, "bob", "sourced_fact"),
+        ]
+    )
 
 
 def bad_case(name, passages, campaign):
@@ -93,28 +117,90 @@ def bad_case(name, passages, campaign):
     other_doc = Passage.objects.exclude(document__campaigndocument__campaign=campaign).first()
     missing_id = other_doc.pk if other_doc else 10**9
     cases = {
-        "unknown passage": (csv_bytes(good, f"{missing_id},bob,opinion,,,,,"), 3, "is not in this campaign"),
-        "unknown label": (csv_bytes(good, f"{p[5].pk},bob,rumour,,,,,"), 3, "unknown label 'rumour'"),
-        "unknown marker": (csv_bytes(good, f"{p[5].pk},bob,opinion,,,loaded_language;clickbait,,"), 3, "unknown marker(s) clickbait"),
-        "bad confidence": (csv_bytes(good, f"{p[5].pk},bob,opinion,,,,certain,"), 3, "unknown confidence 'certain'"),
-        "unknown cited type": (csv_bytes(good, f"{p[5].pk},bob,opinion,,pundit,,,"), 3, "unknown cited_type 'pundit'"),
-        "duplicate row": (csv_bytes(good, f"{p[5].pk},bob,opinion,,,,,", f"{p[5].pk},bob,sourced_fact,,,,,"), 4,
-                          "already labelled this passage earlier in the file"),
-        "too many annotators": (csv_bytes(good, *(f"{p[5].pk},{n},opinion,,,,," for n in ("bob", "dave", "new-coder"))), 5,
-                                "already has 2 reviewers"),
-        "annotator name too long": (csv_bytes(good, f"{p[5].pk},{'x' * 151},opinion,,,,,"), 3, "longer than 150"),
-        "empty annotator": (csv_bytes(good, f"{p[5].pk},,opinion,,,,,"), 3, "the annotator is empty"),
-        "non-UTF-8": (csv_bytes(good) + "5,bob,opinion,Société,,,,\n".encode("latin-1"), 3, "not valid UTF-8"),
-        "missing columns": (csv_bytes(good, header="passage,label"), 1, "missing column(s) annotator"),
-        "no passage column": (csv_bytes("alice,opinion", header="annotator,label"), 1, "passage (or document and position)"),
-        "more cells than columns": (csv_bytes(good, f"{p[5].pk},bob,opinion,,,,,,extra"), 3, "more cells than columns"),
+        "unknown passage": (
+            csv_bytes(good, f"{missing_id},bob,opinion,,,,,"),
+            3,
+            "is not in this campaign",
+        ),
+        "unknown label": (
+            csv_bytes(good, f"{p[5].pk},bob,rumour,,,,,"),
+            3,
+            "unknown label 'rumour'",
+        ),
+        "unknown marker": (
+            csv_bytes(good, f"{p[5].pk},bob,opinion,,,loaded_language;clickbait,,"),
+            3,
+            "unknown marker(s) clickbait",
+        ),
+        "bad confidence": (
+            csv_bytes(good, f"{p[5].pk},bob,opinion,,,,certain,"),
+            3,
+            "unknown confidence 'certain'",
+        ),
+        "unknown cited type": (
+            csv_bytes(good, f"{p[5].pk},bob,opinion,,pundit,,,"),
+            3,
+            "unknown cited_type 'pundit'",
+        ),
+        "duplicate row": (
+            csv_bytes(good, f"{p[5].pk},bob,opinion,,,,,", f"{p[5].pk},bob,sourced_fact,,,,,"),
+            4,
+            "already labelled this passage earlier in the file",
+        ),
+        "too many annotators": (
+            csv_bytes(good, *(f"{p[5].pk},{n},opinion,,,,," for n in ("bob", "dave", "new-coder"))),
+            5,
+            "already has 2 reviewers",
+        ),
+        "annotator name too long": (
+            csv_bytes(good, f"{p[5].pk},{'x' * 151},opinion,,,,,"),
+            3,
+            "longer than 150",
+        ),
+        "empty annotator": (
+            csv_bytes(good, f"{p[5].pk},,opinion,,,,,"),
+            3,
+            "the annotator is empty",
+        ),
+        "non-UTF-8": (
+            csv_bytes(good) + "5,bob,opinion,Société,,,,\n".encode("latin-1"),
+            3,
+            "not valid UTF-8",
+        ),
+        "missing columns": (
+            csv_bytes(good, header="passage,label"),
+            1,
+            "missing column(s) annotator",
+        ),
+        "no passage column": (
+            csv_bytes("alice,opinion", header="annotator,label"),
+            1,
+            "passage (or document and position)",
+        ),
+        "more cells than columns": (
+            csv_bytes(good, f"{p[5].pk},bob,opinion,,,,,,extra"),
+            3,
+            "more cells than columns",
+        ),
     }
     return cases[name]
 
 
-BAD = ["unknown passage", "unknown label", "unknown marker", "bad confidence", "unknown cited type", "duplicate row",
-       "too many annotators", "annotator name too long", "empty annotator", "non-UTF-8", "missing columns",
-       "no passage column", "more cells than columns"]
+BAD = [
+    "unknown passage",
+    "unknown label",
+    "unknown marker",
+    "bad confidence",
+    "unknown cited type",
+    "duplicate row",
+    "too many annotators",
+    "annotator name too long",
+    "empty annotator",
+    "non-UTF-8",
+    "missing columns",
+    "no passage column",
+    "more cells than columns",
+]
 
 
 @pytest.mark.parametrize("case", BAD)
@@ -129,24 +215,38 @@ def test_bad_file_is_reported_with_its_line_and_nothing_is_written(campaign, pas
 
 
 @pytest.mark.parametrize("case", BAD)
-def test_import_command_reports_each_bad_file_on_stderr_and_writes_nothing(campaign, passages, case, tmp_path):
+def test_import_command_reports_each_bad_file_on_stderr_and_writes_nothing(
+    campaign, passages, case, tmp_path
+):
     data, line, words = bad_case(case, passages, campaign)
     path = tmp_path / "bad.csv"
     path.write_bytes(data)
     before, err = state(), io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_annotations", str(path), "--campaign", campaign.name, stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import_annotations",
+            str(path),
+            "--campaign",
+            campaign.name,
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert f"bad.csv, line {line}: " in err.getvalue() and words in err.getvalue()
     assert state() == before
 
 
 def test_boilerplate_passage_is_refused_with_a_reason(campaign):
     boilerplate = Passage.objects.filter(
-        document__campaigndocument__campaign=campaign, kind=Passage.Kind.BOILERPLATE).first()
+        document__campaigndocument__campaign=campaign, kind=Passage.Kind.BOILERPLATE
+    ).first()
     assert boilerplate is not None, "the seed corpus has boilerplate passages"
     before = state()
-    result = import_annotations(campaign, "b.csv", csv_bytes(f"{boilerplate.pk},alice,opinion,,,,,"))
-    assert result.errors == ["b.csv, line 2: the passage is boilerplate, which this campaign does not annotate"]
+    result = import_annotations(
+        campaign, "b.csv", csv_bytes(f"{boilerplate.pk},alice,opinion,,,,,")
+    )
+    assert result.errors == [
+        "b.csv, line 2: the passage is boilerplate, which this campaign does not annotate"
+    ]
     assert state() == before
 
 
@@ -164,7 +264,9 @@ def test_reimporting_the_same_file_fails_cleanly_without_writing(campaign, passa
 
 def test_a_place_claimed_after_the_places_were_read_is_not_taken_over(campaign, users, monkeypatch):
     """The importer takes a place by conditional update, like the queue."""
-    target = Assignment.objects.filter(campaign=campaign).order_by("sequence", "slot").first().passage  # bob's next
+    target = (
+        Assignment.objects.filter(campaign=campaign).order_by("sequence", "slot").first().passage
+    )  # bob's next
     real = importer._places
 
     def places_then_a_reviewer_claims(c):
@@ -174,11 +276,21 @@ def test_a_place_claimed_after_the_places_were_read_is_not_taken_over(campaign, 
         return slots
 
     monkeypatch.setattr(importer, "_places", places_then_a_reviewer_claims)
-    result = import_annotations(campaign, "race.csv", csv_bytes(f"{target.pk},ext,opinion,,,,,", f"{target.pk},ext2,opinion,,,,,"))
-    assert result.errors == ["race.csv, line 3: the passage already has 2 reviewers; raise the campaign's overlap to import more"]
+    result = import_annotations(
+        campaign,
+        "race.csv",
+        csv_bytes(f"{target.pk},ext,opinion,,,,,", f"{target.pk},ext2,opinion,,,,,"),
+    )
+    assert result.errors == [
+        "race.csv, line 3: the passage already has 2 reviewers; raise the campaign's overlap to import more"
+    ]
     monkeypatch.setattr(importer, "_places", places_then_a_reviewer_claims)
     assert import_annotations(campaign, "one.csv", csv_bytes(f"{target.pk},ext,opinion,,,,,")).ok
-    places = dict(Assignment.objects.filter(passage=target, campaign=campaign).values_list("reviewer__username", "status"))
+    places = dict(
+        Assignment.objects.filter(passage=target, campaign=campaign).values_list(
+            "reviewer__username", "status"
+        )
+    )
     assert places == {"bob": "claimed", "ext": "done"}
 
 
@@ -187,7 +299,10 @@ def test_import_command_imports_a_good_file_and_says_how_much(campaign, passages
     path.write_bytes(csv_bytes(*good_rows(passages)))
     out = io.StringIO()
     call_command("import_annotations", str(path), "--campaign", campaign.slug, stdout=out)
-    assert "4 annotation(s) imported into Seed campaign; 1 new (inactive) annotator account(s)" in out.getvalue()
+    assert (
+        "4 annotation(s) imported into Seed campaign; 1 new (inactive) annotator account(s)"
+        in out.getvalue()
+    )
     assert Annotation.objects.count() == 4
 
 

@@ -14,12 +14,25 @@ from tests.conftest import login, make_campaign
 
 
 def answer(**extra):
-    return {"label": "opinion", "cited_source": "", "cited_type": "", "markers": [],
-            "confidence": "medium", "note": "", **extra}
+    return {
+        "label": "opinion",
+        "cited_source": "",
+        "cited_type": "",
+        "markers": [],
+        "confidence": "medium",
+        "note": "",
+        **extra,
+    }
 
 
-BOBS = answer(label="opinion", markers=["loaded_language"], cited_source="SECRET-SOURCE-BOB",
-              cited_type="named_person", note="SECRET-NOTE-BOB", confidence="low")
+BOBS = answer(
+    label="opinion",
+    markers=["loaded_language"],
+    cited_source="SECRET-SOURCE-BOB",
+    cited_type="named_person",
+    note="SECRET-NOTE-BOB",
+    confidence="low",
+)
 
 
 def checked(body, value):
@@ -27,8 +40,11 @@ def checked(body, value):
 
 
 def reviewer_pages(client, campaign, assignment=None):
-    urls = [reverse("annotate:home"), reverse("annotate:campaign", args=[campaign.slug]),
-            reverse("annotate:guidelines", args=[campaign.slug])]
+    urls = [
+        reverse("annotate:home"),
+        reverse("annotate:campaign", args=[campaign.slug]),
+        reverse("annotate:guidelines", args=[campaign.slug]),
+    ]
     if assignment is not None:
         urls.append(reverse("annotate:passage", args=[campaign.slug, assignment.pk]))
     pages = {}
@@ -49,18 +65,28 @@ def bob_labelled(campaign, users):
     return mine, bobs
 
 
-def test_reviewer_pages_never_show_another_reviewers_labels_notes_or_sources(client, campaign, users, bob_labelled):
+def test_reviewer_pages_never_show_another_reviewers_labels_notes_or_sources(
+    client, campaign, users, bob_labelled
+):
     mine, _ = bob_labelled
     login(client, users["alice"])
     for u, body in reviewer_pages(client, campaign, mine).items():
         assert "SECRET-" not in body, u
     body = client.get(reverse("annotate:passage", args=[campaign.slug, mine.pk])).content.decode()
-    assert not checked(body, "opinion") and not checked(body, "loaded_language") and not checked(body, "low")
+    assert (
+        not checked(body, "opinion")
+        and not checked(body, "loaded_language")
+        and not checked(body, "low")
+    )
 
 
-def test_reviewer_sees_their_own_labels_not_the_other_reviewers(client, campaign, users, bob_labelled):
+def test_reviewer_sees_their_own_labels_not_the_other_reviewers(
+    client, campaign, users, bob_labelled
+):
     mine, _ = bob_labelled
-    services.save_annotation(campaign, users["alice"], mine.pk, answer(label="attributed_claim", note="alice-note"))
+    services.save_annotation(
+        campaign, users["alice"], mine.pk, answer(label="attributed_claim", note="alice-note")
+    )
     login(client, users["alice"])
     body = client.get(reverse("annotate:passage", args=[campaign.slug, mine.pk])).content.decode()
     assert checked(body, "attributed_claim") and "alice-note" in body
@@ -69,11 +95,17 @@ def test_reviewer_sees_their_own_labels_not_the_other_reviewers(client, campaign
 
 def test_curators_do_see_everyones_work(client, campaign, users, bob_labelled):
     # The control for the tests above: the secret is on the pages meant for it.
-    body = login(client, users["carol"]).get(reverse("annotate:annotations", args=[campaign.slug])).content.decode()
+    body = (
+        login(client, users["carol"])
+        .get(reverse("annotate:annotations", args=[campaign.slug]))
+        .content.decode()
+    )
     assert "SECRET-SOURCE-BOB" in body
 
 
-def test_late_save_refused_on_another_reviewers_place_does_not_show_their_labels(client, campaign, users):
+def test_late_save_refused_on_another_reviewers_place_does_not_show_their_labels(
+    client, campaign, users
+):
     login(client, users["alice"])
     client.post(reverse("annotate:next", args=[campaign.slug]))
     lost = Assignment.objects.get(reviewer=users["alice"])
@@ -98,7 +130,9 @@ def identities(seed_corpus):
     jpost = Document.objects.get(source__name="The Jerusalem Post")
     assert jpost.byline == "The Media Line"
     Document.objects.filter(pk=jpost.pk).update(url=JPOST_URL)
-    Source.objects.filter(pk=jpost.source_id).update(domain="jpost.com", homepage="https://www.jpost.com/")
+    Source.objects.filter(pk=jpost.source_id).update(
+        domain="jpost.com", homepage="https://www.jpost.com/"
+    )
     Document.objects.filter(source__name="USTimeToday").update(byline="By Jaclyn Diaz")
     # Everything that names a publisher, in any letter case.
     return [*Source.objects.values_list("name", flat=True), "jpost", "Media Line", "Jaclyn Diaz"]
@@ -117,12 +151,17 @@ def leaks(body, identities):
     return [name for name in identities if name.lower() in body.lower()]
 
 
-def test_blind_campaign_pages_show_no_outlet_name_byline_or_url(client, seed_corpus, users, identities):
+def test_blind_campaign_pages_show_no_outlet_name_byline_or_url(
+    client, seed_corpus, users, identities
+):
     blind = make_campaign("Blind", seed_corpus, users, overlap=1, blind_outlet=True)
     login(client, users["alice"])
     seen = 0
     for assignment, body in walk(client, blind, users["alice"]):
-        assert not leaks(body, identities), (assignment.passage.document.source.name, leaks(body, identities))
+        assert not leaks(body, identities), (
+            assignment.passage.document.source.name,
+            leaks(body, identities),
+        )
         assert "Outlet hidden" in body
         seen += 1
     assert seen == Assignment.objects.filter(campaign=blind).count()
@@ -130,7 +169,9 @@ def test_blind_campaign_pages_show_no_outlet_name_byline_or_url(client, seed_cor
         assert not leaks(body, identities), u
 
 
-def test_blind_campaign_masks_the_outlet_named_inside_the_text(client, seed_corpus, users, identities):
+def test_blind_campaign_masks_the_outlet_named_inside_the_text(
+    client, seed_corpus, users, identities
+):
     jpost = Document.objects.get(source__name="The Jerusalem Post")
     assert jpost.text.startswith("The Jerusalem Post")
     blind = make_campaign("Blind JPost", [jpost], users, overlap=1, blind_outlet=True)
@@ -154,21 +195,31 @@ def test_campaign_without_blinding_shows_the_outlet(client, seed_corpus, users, 
     assert all(JPOST_URL in body for body in bodies)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("The Jerusalem Post reports", "[outlet] reports"),
-    ("THE JERUSALEM POST", "[outlet]"),
-    ("see jpost.com and www.jpost.com/x", "see [outlet] and www.[outlet]/x"),
-    ("told The Media Line that", "told [outlet] that"),
-    ("JACLYN DIAZ is a reporter; Ann Lee too", "[outlet] is a reporter; [outlet] too"),
-    (f"source: {JPOST_URL}", "source: [outlet]"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The Jerusalem Post reports", "[outlet] reports"),
+        ("THE JERUSALEM POST", "[outlet]"),
+        ("see jpost.com and www.jpost.com/x", "see [outlet] and www.[outlet]/x"),
+        ("told The Media Line that", "told [outlet] that"),
+        ("JACLYN DIAZ is a reporter; Ann Lee too", "[outlet] is a reporter; [outlet] too"),
+        (f"source: {JPOST_URL}", "source: [outlet]"),
+    ],
+)
 def test_redact_outlet_masks_name_domain_byline_and_url(text, expected):
-    source = Source(name="The Jerusalem Post", domain="jpost.com", homepage="https://www.jpost.com/")
-    document = Document(source=source, url=JPOST_URL, byline="The Media Line, By Jaclyn Diaz and Ann Lee")
+    source = Source(
+        name="The Jerusalem Post", domain="jpost.com", homepage="https://www.jpost.com/"
+    )
+    document = Document(
+        source=source, url=JPOST_URL, byline="The Media Line, By Jaclyn Diaz and Ann Lee"
+    )
     assert selectors.redact_outlet(text, source, document) == expected
 
 
 def test_redact_outlet_without_a_document_masks_only_the_outlet():
     source = Source(name="Coverpage", domain="")
-    assert selectors.redact_outlet("Coverpage’s editorial stance", source) == "[outlet]’s editorial stance"
+    assert (
+        selectors.redact_outlet("Coverpage’s editorial stance", source)
+        == "[outlet]’s editorial stance"
+    )
     assert selectors.redact_outlet("no outlet here", Source(name="AP")) == "no outlet here"

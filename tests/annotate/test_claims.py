@@ -19,7 +19,10 @@ from tests.conftest import login
 
 def flags(values, primary=None):
     frame = pd.DataFrame(
-        [(i, outlet, None if v is None else Decimal(v), q, cur) for i, (outlet, v, q, cur) in enumerate(values)],
+        [
+            (i, outlet, None if v is None else Decimal(v), q, cur)
+            for i, (outlet, v, q, cur) in enumerate(values)
+        ],
         columns=["link", "outlet", "value", "qualifier", "currency"],
     )
     result = claim_divergence(frame, primary)
@@ -41,10 +44,14 @@ def test_two_outlets_that_disagree_are_both_flagged():
 
 
 def test_only_the_outlet_standing_apart_is_flagged():
-    others, _ = flags([
-        ("Coverpage", 300_000, "more_than", ""), ("USTimeToday", 316_260, "about", ""),
-        ("B", 600_000, "about", ""), ("A", 400_000, "up_to", ""),
-    ])
+    others, _ = flags(
+        [
+            ("Coverpage", 300_000, "more_than", ""),
+            ("USTimeToday", 316_260, "about", ""),
+            ("B", 600_000, "about", ""),
+            ("A", 400_000, "up_to", ""),
+        ]
+    )
     assert others == [False, False, True, False]
 
 
@@ -61,7 +68,11 @@ def test_rounding_separates_seven_point_two_from_seven_point_one_two_billion():
 
 def test_value_differing_from_the_primary_document_is_flagged():
     _, primary = flags(
-        [("A", 7_200_000_000, "", "USD"), ("B", 7_120_000_000, "", "USD"), ("C", 7_200_000_000, "nearly", "USD")],
+        [
+            ("A", 7_200_000_000, "", "USD"),
+            ("B", 7_120_000_000, "", "USD"),
+            ("C", 7_200_000_000, "nearly", "USD"),
+        ],
         primary=(Decimal(7_120_000_000), "", "USD"),
     )
     assert primary == [True, False, False]
@@ -74,8 +85,13 @@ def test_values_in_other_currencies_or_missing_are_not_compared():
 
 def test_outlet_counts_count_each_claim_once_per_outlet():
     links = pd.DataFrame(
-        [(1, "A", True, True, True), (1, "A", True, True, False), (1, "B", True, False, False),
-         (2, "A", False, False, False), (2, "B", True, False, True)],
+        [
+            (1, "A", True, True, True),
+            (1, "A", True, True, False),
+            (1, "B", True, False, False),
+            (2, "A", False, False, False),
+            (2, "B", True, False, True),
+        ],
         columns=["claim", "outlet", "has_value", "attributed", "diverges"],
     )
     counts = outlet_claim_counts(links, outlets=["A", "B", "C"])
@@ -93,18 +109,26 @@ def passage_with(text):
 
 @pytest.fixture
 def m4(campaign):
-    return passage_with("An M4 rifle now sells for over $4,200"), passage_with("can fetch up to $2,400")
+    return passage_with("An M4 rifle now sells for over $4,200"), passage_with(
+        "can fetch up to $2,400"
+    )
 
 
 def test_suggestions_rank_an_m4_price_pair_and_a_weapons_count_pair_in_the_top_ten(campaign):
     assert claims.refresh_suggestions(campaign) > 10
-    top = ClaimSuggestion.objects.filter(campaign=campaign).select_related("passage_a", "passage_b").order_by("rank")[:10]
+    top = (
+        ClaimSuggestion.objects.filter(campaign=campaign)
+        .select_related("passage_a", "passage_b")
+        .order_by("rank")[:10]
+    )
     pairs = [(s.passage_a.text, s.passage_b.text) for s in top]
     assert any("M4" in a and "M4" in b and "$" in a and "$" in b for a, b in pairs), pairs
     weapon_words = ("weapons", "small arms", "light arms")
     weapons = [
-        (a, b) for a, b in pairs
-        if any(w in a for w in weapon_words) and any(w in b for w in weapon_words)
+        (a, b)
+        for a, b in pairs
+        if any(w in a for w in weapon_words)
+        and any(w in b for w in weapon_words)
         and any(n in a + b for n in ("300,000", "316,260", "400,000", "600,000"))
     ]
     assert weapons, pairs
@@ -133,12 +157,16 @@ def test_accepting_a_suggestion_links_both_passages_with_prefilled_values(campai
     claims.refresh_suggestions(campaign)
     low, high = sorted(p.pk for p in m4)
     suggestion = ClaimSuggestion.objects.get(passage_a_id=low, passage_b_id=high)
-    claim = claims.accept_suggestion(campaign, users["carol"], suggestion.pk, "Black-market price of an M4 rifle")
+    claim = claims.accept_suggestion(
+        campaign, users["carol"], suggestion.pk, "Black-market price of an M4 rifle"
+    )
     assert (claim.kind, claim.currency) == ("money", "USD")
     links = {link.passage_id: link for link in claim.links.all()}
     assert {links[m4[0].pk].value, links[m4[1].pk].value} == {Decimal(4200), Decimal(2400)}
     assert (links[m4[0].pk].qualifier, links[m4[1].pk].qualifier) == ("over", "up_to")
-    assert all(link.status == "accepted" and link.decided_by == users["carol"] for link in links.values())
+    assert all(
+        link.status == "accepted" and link.decided_by == users["carol"] for link in links.values()
+    )
     accepted, _ = claims_report.claim_links(claim)
     assert all(r.diverges_from_others for r in accepted)
     suggestion.refresh_from_db()
@@ -157,10 +185,16 @@ def test_accepting_without_a_statement_or_claim_writes_nothing(campaign, users):
 
 def label(campaign, reviewer, passage, cited_source, cited_type):
     """Give `reviewer` a done place on `passage` with this cited source."""
-    place = Assignment.objects.filter(campaign=campaign, passage=passage, reviewer__isnull=True).first()
+    place = Assignment.objects.filter(
+        campaign=campaign, passage=passage, reviewer__isnull=True
+    ).first()
     Assignment.objects.filter(pk=place.pk).update(reviewer=reviewer, status="done")
-    Annotation.objects.create(assignment_id=place.pk, label="attributed_claim", cited_source=cited_source,
-                              cited_type=cited_type)
+    Annotation.objects.create(
+        assignment_id=place.pk,
+        label="attributed_claim",
+        cited_source=cited_source,
+        cited_type=cited_type,
+    )
 
 
 def test_link_prefills_attribution_from_reviewers_and_then_from_the_curator(campaign, users):
@@ -170,21 +204,42 @@ def test_link_prefills_attribution_from_reviewers_and_then_from_the_curator(camp
     label(campaign, users["bob"], passage, "Kabul  government inventory", "document")
     link = claims.link_passage(campaign, users["carol"], claim.pk, passage.pk)
     assert (link.value, link.qualifier, link.unit) == (Decimal(316_260), "about", "arms")
-    assert (link.attributed_to, link.cited_type, link.attributed) == ("Kabul government inventory", "document", True)
-    Adjudication.objects.create(campaign=campaign, passage=passage, label="sourced_fact", cited_source="",
-                                cited_type="", rationale="No one is cited.", decided_by=users["carol"])
+    assert (link.attributed_to, link.cited_type, link.attributed) == (
+        "Kabul government inventory",
+        "document",
+        True,
+    )
+    Adjudication.objects.create(
+        campaign=campaign,
+        passage=passage,
+        label="sourced_fact",
+        cited_source="",
+        cited_type="",
+        rationale="No one is cited.",
+        decided_by=users["carol"],
+    )
     assert claims.prefill(campaign, claim, passage)["attributed"] is False
 
 
 def test_link_picks_the_figure_matching_the_claim(campaign, users):
     passage = passage_with("nearly $7.2 billion worth of military assets")
-    weapons = claims.create_claim(campaign, users["carol"], "Weapons left behind", kind="count", unit="weapons")
-    money = claims.create_claim(campaign, users["carol"], "Value left behind", kind="money", currency="USD")
-    assert claims.link_passage(campaign, users["carol"], weapons.pk, passage.pk).value == Decimal(300_000)
-    assert claims.link_passage(campaign, users["carol"], money.pk, passage.pk).value == Decimal(7_200_000_000)
+    weapons = claims.create_claim(
+        campaign, users["carol"], "Weapons left behind", kind="count", unit="weapons"
+    )
+    money = claims.create_claim(
+        campaign, users["carol"], "Value left behind", kind="money", currency="USD"
+    )
+    assert claims.link_passage(campaign, users["carol"], weapons.pk, passage.pk).value == Decimal(
+        300_000
+    )
+    assert claims.link_passage(campaign, users["carol"], money.pk, passage.pk).value == Decimal(
+        7_200_000_000
+    )
 
 
-def test_bad_claim_requests_are_refused_with_a_message_and_write_nothing(campaign, other_campaign, users):
+def test_bad_claim_requests_are_refused_with_a_message_and_write_nothing(
+    campaign, other_campaign, users
+):
     claim = claims.create_claim(campaign, users["carol"], "Aircraft left behind")
     with pytest.raises(claims.ClaimError, match="already exists"):
         claims.create_claim(campaign, users["carol"], "aircraft  LEFT behind")
@@ -200,7 +255,9 @@ def test_bad_claim_requests_are_refused_with_a_message_and_write_nothing(campaig
     assert Claim.objects.count() == 1 and not ClaimLink.objects.exists()
 
 
-def test_outlet_claim_columns_count_coverage_divergence_and_missing_attribution(campaign, users, m4):
+def test_outlet_claim_columns_count_coverage_divergence_and_missing_attribution(
+    campaign, users, m4
+):
     claim = claims.create_claim(campaign, users["carol"], "M4 price", kind="money", currency="USD")
     for passage in m4:
         claims.link_passage(campaign, users["carol"], claim.pk, passage.pk)
@@ -235,18 +292,27 @@ def test_claim_pages_answer_404_to_reviewers_and_outsiders(client, campaign, use
 def test_mutations_are_post_only(client, campaign, users):
     login(client, users["carol"])
     assert client.get(reverse("annotate:claim_create", args=[campaign.slug])).status_code == 405
-    assert client.get(reverse("annotate:claim_suggestions_refresh", args=[campaign.slug])).status_code == 405
+    assert (
+        client.get(reverse("annotate:claim_suggestions_refresh", args=[campaign.slug])).status_code
+        == 405
+    )
 
 
 def test_curator_creates_a_claim_links_by_search_and_sees_the_flag(client, campaign, users):
     login(client, users["carol"])
-    response = client.post(reverse("annotate:claim_create", args=[campaign.slug]), {"statement": "Aircraft left behind"})
+    response = client.post(
+        reverse("annotate:claim_create", args=[campaign.slug]),
+        {"statement": "Aircraft left behind"},
+    )
     claim = Claim.objects.get()
     assert response.url == reverse("annotate:claim", args=[campaign.slug, claim.pk])
     page = client.get(response.url, {"q": "aircraft"})
     assert b"78 aircraft" in page.content and b"nearly 300" in page.content
     for text in ("including 78 aircraft", "nearly 300 fixed-wing"):
-        client.post(reverse("annotate:claim_link", args=[campaign.slug, claim.pk]), {"passage": passage_with(text).pk})
+        client.post(
+            reverse("annotate:claim_link", args=[campaign.slug, claim.pk]),
+            {"passage": passage_with(text).pk},
+        )
     page = client.get(reverse("annotate:claim", args=[campaign.slug, claim.pk])).content.decode()
     assert 'id="divergence"' in page and page.count("differs from other outlets") == 2
 
@@ -259,23 +325,49 @@ def test_bad_form_input_shows_a_message_and_writes_nothing(client, campaign, use
     response = client.post(url, {"statement": ""}, follow=True)
     assert b"Write the claim" in response.content
     claim = claims.create_claim(campaign, users["carol"], "Aircraft")
-    response = client.post(reverse("annotate:claim_link", args=[campaign.slug, claim.pk]), {"passage": "abc"}, follow=True)
+    response = client.post(
+        reverse("annotate:claim_link", args=[campaign.slug, claim.pk]),
+        {"passage": "abc"},
+        follow=True,
+    )
     assert b"Pick a passage" in response.content
-    response = client.post(reverse("annotate:claim_suggestion_accept", args=[campaign.slug, 999]), {"statement": "x"}, follow=True)
+    response = client.post(
+        reverse("annotate:claim_suggestion_accept", args=[campaign.slug, 999]),
+        {"statement": "x"},
+        follow=True,
+    )
     assert b"no such suggestion" in response.content
     assert Claim.objects.count() == 1 and not ClaimLink.objects.exists()
 
 
 def test_editing_a_link_changes_its_value_and_attribution(client, campaign, users):
     claim = claims.create_claim(campaign, users["carol"], "Aircraft")
-    link = claims.link_passage(campaign, users["carol"], claim.pk, passage_with("nearly 300 fixed-wing").pk)
+    link = claims.link_passage(
+        campaign, users["carol"], claim.pk, passage_with("nearly 300 fixed-wing").pk
+    )
     login(client, users["carol"])
-    client.post(reverse("annotate:claim_link_edit", args=[campaign.slug, link.pk]),
-                {"value": "290", "qualifier": "about", "attributed_to": "US DoD", "cited_type": "official_body"})
+    client.post(
+        reverse("annotate:claim_link_edit", args=[campaign.slug, link.pk]),
+        {
+            "value": "290",
+            "qualifier": "about",
+            "attributed_to": "US DoD",
+            "cited_type": "official_body",
+        },
+    )
     link.refresh_from_db()
-    assert (link.value, link.qualifier, link.attributed, link.attributed_to) == (Decimal(290), "about", True, "US DoD")
+    assert (link.value, link.qualifier, link.attributed, link.attributed_to) == (
+        Decimal(290),
+        "about",
+        True,
+        "US DoD",
+    )
     assert link.value_text == "290"
-    response = client.post(reverse("annotate:claim_link_edit", args=[campaign.slug, link.pk]), {"value": "1e99"}, follow=True)
+    response = client.post(
+        reverse("annotate:claim_link_edit", args=[campaign.slug, link.pk]),
+        {"value": "1e99"},
+        follow=True,
+    )
     assert b"too large" in response.content
     client.post(reverse("annotate:claim_link_remove", args=[campaign.slug, link.pk]))
     assert not ClaimLink.objects.exists()
@@ -290,7 +382,13 @@ def test_claims_csv_has_every_link_and_neutralises_formulas(client, campaign, us
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("annotate:claims_csv", args=[campaign.slug])).content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("annotate:claims_csv", args=[campaign.slug])).content.decode()
+            )
+        )
+    )
     assert len(rows) == 3
     m4_rows = [r for r in rows if r["claim_statement"].startswith("'=")]
     assert len(m4_rows) == 2 and {r["diverges_from_others"] for r in m4_rows} == {"True"}
@@ -301,19 +399,41 @@ def test_reviewer_proposes_a_link_and_a_curator_accepts_it(client, campaign, use
     claim = claims.create_claim(campaign, users["carol"], "Aircraft left behind")
     assignment = services.claim_next(campaign, users["alice"])
     login(client, users["alice"])
-    page = client.get(reverse("annotate:passage", args=[campaign.slug, assignment.pk])).content.decode()
+    page = client.get(
+        reverse("annotate:passage", args=[campaign.slug, assignment.pk])
+    ).content.decode()
     assert reverse("annotate:claim_propose", args=[campaign.slug, assignment.pk]) in page
-    page = client.get(reverse("annotate:claim_propose", args=[campaign.slug, assignment.pk])).content.decode()
+    page = client.get(
+        reverse("annotate:claim_propose", args=[campaign.slug, assignment.pk])
+    ).content.decode()
     assert "Aircraft left behind" in page
-    client.post(reverse("annotate:claim_propose", args=[campaign.slug, assignment.pk]), {"claim": claim.pk})
+    client.post(
+        reverse("annotate:claim_propose", args=[campaign.slug, assignment.pk]), {"claim": claim.pk}
+    )
     link = ClaimLink.objects.get()
-    assert (link.status, link.proposed_by, link.passage_id) == ("proposed", users["alice"], assignment.passage_id)
-    assert claims_report.outlet_claim_columns(campaign).empty  # proposed links count for nothing yet
+    assert (link.status, link.proposed_by, link.passage_id) == (
+        "proposed",
+        users["alice"],
+        assignment.passage_id,
+    )
+    assert claims_report.outlet_claim_columns(
+        campaign
+    ).empty  # proposed links count for nothing yet
     bobs = services.claim_next(campaign, users["bob"])
-    assert client.post(reverse("annotate:claim_propose", args=[campaign.slug, bobs.pk]), {"claim": claim.pk}).status_code == 404
+    assert (
+        client.post(
+            reverse("annotate:claim_propose", args=[campaign.slug, bobs.pk]), {"claim": claim.pk}
+        ).status_code
+        == 404
+    )
     login(client, users["carol"])
-    assert b"Proposed by reviewers" in client.get(reverse("annotate:claim", args=[campaign.slug, claim.pk])).content
-    client.post(reverse("annotate:claim_link_decide", args=[campaign.slug, link.pk]), {"decision": "accept"})
+    assert (
+        b"Proposed by reviewers"
+        in client.get(reverse("annotate:claim", args=[campaign.slug, claim.pk])).content
+    )
+    client.post(
+        reverse("annotate:claim_link_decide", args=[campaign.slug, link.pk]), {"decision": "accept"}
+    )
     link.refresh_from_db()
     assert (link.status, link.decided_by) == ("accepted", users["carol"])
 
@@ -326,9 +446,14 @@ def test_annotation_page_marks_figures_and_keeps_hostile_text_escaped(client, ca
 
     refresh(Passage.objects.filter(pk=passage.pk))
     login(client, users["alice"])
-    page = client.get(reverse("annotate:passage", args=[campaign.slug, assignment.pk])).content.decode()
+    page = client.get(
+        reverse("annotate:passage", args=[campaign.slug, assignment.pk])
+    ).content.decode()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
-    assert '<mark class="figure" title="Count · up to · 400000 weapons">up to 400,000</mark> weapons' in page
+    assert (
+        '<mark class="figure" title="Count · up to · 400000 weapons">up to 400,000</mark> weapons'
+        in page
+    )
 
 
 def test_blind_campaign_still_masks_the_outlet_around_figures(client, seed_corpus, users):
@@ -343,7 +468,9 @@ def test_blind_campaign_still_masks_the_outlet_around_figures(client, seed_corpu
 
     refresh(Passage.objects.filter(pk=assignment.passage_id))
     login(client, users["alice"])
-    page = client.get(reverse("annotate:passage", args=[blind.slug, assignment.pk])).content.decode()
+    page = client.get(
+        reverse("annotate:passage", args=[blind.slug, assignment.pk])
+    ).content.decode()
     assert "[outlet] counted <mark" in page
 
 
@@ -353,7 +480,9 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_claim_pages_take_the_same_number_of_queries_however_many_claims_and_links(client, campaign, users):
+def test_claim_pages_take_the_same_number_of_queries_however_many_claims_and_links(
+    client, campaign, users
+):
     login(client, users["carol"])
     claims.refresh_suggestions(campaign)
     first = claims.create_claim(campaign, users["carol"], "Claim 0")
@@ -365,7 +494,9 @@ def test_claim_pages_take_the_same_number_of_queries_however_many_claims_and_lin
         reverse("annotate:claims_csv", args=[campaign.slug]),
     ]
     before = [count_queries(client, url) for url in urls]
-    passages = list(claims.campaign_passages(campaign).filter(figures__isnull=False).distinct()[:12])
+    passages = list(
+        claims.campaign_passages(campaign).filter(figures__isnull=False).distinct()[:12]
+    )
     for i in range(1, 6):
         claim = claims.create_claim(campaign, users["carol"], f"Claim {i}")
         for passage in passages[i : i + 4]:

@@ -14,7 +14,7 @@ from annotate.csvsafe import safe_cell
 
 @pytest.mark.parametrize(
     "text",
-    ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")", "-0.25", "=", "-"],
+    ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")', "-0.25", "=", "-"],
 )
 def test_text_starting_with_a_formula_character_gets_a_leading_apostrophe(text):
     assert safe_cell(text) == "'" + text
@@ -27,7 +27,19 @@ def test_text_not_starting_with_a_formula_character_is_unchanged(text):
 
 @pytest.mark.parametrize(
     "number",
-    [0, 3, -3, 0.5, -0.25, -1e-9, np.float64(-0.743), np.int64(-2), np.float32(-1.5), Decimal("-1.5"), True],
+    [
+        0,
+        3,
+        -3,
+        0.5,
+        -0.25,
+        -1e-9,
+        np.float64(-0.743),
+        np.int64(-2),
+        np.float32(-1.5),
+        Decimal("-1.5"),
+        True,
+    ],
 )
 def test_numbers_including_negative_floats_are_left_alone(number):
     result = safe_cell(number)
@@ -35,7 +47,9 @@ def test_numbers_including_negative_floats_are_left_alone(number):
     assert not isinstance(result, str)
 
 
-@pytest.mark.parametrize("missing", [None, math.nan, float("nan"), np.nan, np.float32("nan"), pd.NA, pd.NaT])
+@pytest.mark.parametrize(
+    "missing", [None, math.nan, float("nan"), np.nan, np.float32("nan"), pd.NA, pd.NaT]
+)
 def test_missing_values_become_an_empty_cell(missing):
     assert safe_cell(missing) == ""
 

@@ -15,11 +15,15 @@ from tests.conftest import make_campaign
 CLAIM = timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES)
 
 
-
 def answer(label="opinion", **extra):
     return {
-        "label": label, "cited_source": "", "cited_type": "", "markers": [],
-        "confidence": "medium", "note": "", **extra,
+        "label": label,
+        "cited_source": "",
+        "cited_type": "",
+        "markers": [],
+        "confidence": "medium",
+        "note": "",
+        **extra,
     }
 
 
@@ -29,7 +33,9 @@ def by_source(docs, name):
 
 def annotatable(document):
     return list(
-        document.passages.exclude(kind=Passage.Kind.BOILERPLATE).order_by("position").values_list("pk", flat=True)
+        document.passages.exclude(kind=Passage.Kind.BOILERPLATE)
+        .order_by("position")
+        .values_list("pk", flat=True)
     )
 
 
@@ -51,7 +57,9 @@ def two_docs(seed_corpus, users):
 
 
 def test_passages_come_in_campaign_document_order_then_passage_order(two_docs, seed_corpus, users):
-    expected = annotatable(by_source(seed_corpus, "USTimeToday")) + annotatable(by_source(seed_corpus, "Coverpage"))
+    expected = annotatable(by_source(seed_corpus, "USTimeToday")) + annotatable(
+        by_source(seed_corpus, "Coverpage")
+    )
     assert label_everything(two_docs, users["alice"]) == expected
 
 
@@ -75,11 +83,17 @@ def test_each_passage_reaches_exactly_overlap_reviewers(two_docs, users):
         label_everything(two_docs, users[name])
     per_passage = (
         Assignment.objects.filter(campaign=two_docs, status=Assignment.Status.DONE)
-        .values("passage").annotate(n=Count("reviewer", distinct=True)).values_list("n", flat=True)
+        .values("passage")
+        .annotate(n=Count("reviewer", distinct=True))
+        .values_list("n", flat=True)
     )
     assert set(per_passage) == {2}
     assert Annotation.objects.filter(assignment__campaign=two_docs).count() == 2 * len(per_passage)
-    assert not Assignment.objects.filter(campaign=two_docs).exclude(status=Assignment.Status.DONE).exists()
+    assert (
+        not Assignment.objects.filter(campaign=two_docs)
+        .exclude(status=Assignment.Status.DONE)
+        .exists()
+    )
 
 
 def test_third_reviewer_gets_nothing_once_two_have_labelled_everything(two_docs, users):
@@ -154,7 +168,9 @@ def _lose_claim(campaign, users, now):
 def test_late_save_after_expiry_lands_on_a_spare_place(two_docs, users):
     now = timezone.now()
     lost, later = _lose_claim(two_docs, users, now)
-    annotation, changed = services.save_annotation(two_docs, users["alice"], lost.pk, answer(note="late"), now=later)
+    annotation, changed = services.save_annotation(
+        two_docs, users["alice"], lost.pk, answer(note="late"), now=later
+    )
     assert changed
     place = annotation.assignment
     assert place.pk != lost.pk and place.passage_id == lost.passage_id
@@ -242,7 +258,9 @@ def set_overlap(campaign, overlap):
 
 def places(campaign, passage_id):
     return sorted(
-        Assignment.objects.filter(campaign=campaign, passage_id=passage_id).values_list("slot", "status", "reviewer__username")
+        Assignment.objects.filter(campaign=campaign, passage_id=passage_id).values_list(
+            "slot", "status", "reviewer__username"
+        )
     )
 
 
@@ -259,7 +277,13 @@ def test_lowering_overlap_keeps_done_work_and_removes_free_places(three, users):
     set_overlap(three, 2)
     assert [s for s, status, _ in places(three, first)] == [1, 2, 3]  # done work is never dropped
     assert Annotation.objects.count() == 3
-    second = Assignment.objects.filter(campaign=three).exclude(passage_id=first).order_by("sequence").first().passage_id
+    second = (
+        Assignment.objects.filter(campaign=three)
+        .exclude(passage_id=first)
+        .order_by("sequence")
+        .first()
+        .passage_id
+    )
     assert [s for s, _, _ in places(three, second)] == [1, 2]
 
 
@@ -296,17 +320,23 @@ def test_raising_overlap_adds_places_and_keeps_done_work(two_docs, users):
     made = services.sync_slots(two_docs)
     assert made == 0  # re-running changes nothing
     set_overlap(two_docs, 3)
-    assert places(two_docs, a.passage_id) == [(1, "done", "alice"), (2, "open", None), (3, "open", None)]
+    assert places(two_docs, a.passage_id) == [
+        (1, "done", "alice"),
+        (2, "open", None),
+        (3, "open", None),
+    ]
     assert Annotation.objects.get().note == "kept"
     for name in ("bob", "dave"):
         assert services.claim_next(two_docs, users[name]).passage_id == a.passage_id
 
 
-def test_documents_added_to_an_active_campaign_come_after_the_existing_ones(two_docs, seed_corpus, users):
+def test_documents_added_to_an_active_campaign_come_after_the_existing_ones(
+    two_docs, seed_corpus, users
+):
     extra = by_source(seed_corpus, "Unknown outlet B")
     services.add_documents(two_docs, [extra])
     handed = label_everything(two_docs, users["alice"])
-    assert handed[-len(annotatable(extra)):] == annotatable(extra)
+    assert handed[-len(annotatable(extra)) :] == annotatable(extra)
 
 
 def test_activating_a_large_campaign_refreshes_planner_statistics_on_postgresql(seed_corpus, users):

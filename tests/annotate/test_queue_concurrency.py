@@ -24,10 +24,15 @@ ROUNDS = 20
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def answer(note=""):
-    return {"label": "opinion", "cited_source": "", "cited_type": "", "markers": [],
-            "confidence": "medium", "note": note}
+    return {
+        "label": "opinion",
+        "cited_source": "",
+        "cited_type": "",
+        "markers": [],
+        "confidence": "medium",
+        "note": note,
+    }
 
 
 def run_threads(target, args_list):
@@ -68,12 +73,16 @@ def crowd(seed_corpus, users):
 
 def check_queue_invariants(campaign):
     places = Assignment.objects.filter(campaign=campaign)
-    per_passage = places.values("passage").annotate(n=Count("id"), r=Count("reviewer", distinct=True))
+    per_passage = places.values("passage").annotate(
+        n=Count("id"), r=Count("reviewer", distinct=True)
+    )
     assert all(row["n"] == campaign.overlap for row in per_passage)
     assert all(row["r"] <= campaign.overlap for row in per_passage)
     held = Counter(places.exclude(reviewer=None).values_list("passage_id", "reviewer_id"))
     assert held and max(held.values()) == 1, "a reviewer holds two places on one passage"
-    claims = Counter(places.filter(status=Assignment.Status.CLAIMED).values_list("reviewer_id", flat=True))
+    claims = Counter(
+        places.filter(status=Assignment.Status.CLAIMED).values_list("reviewer_id", flat=True)
+    )
     assert not claims or max(claims.values()) == 1, "a reviewer holds two claims at once"
 
 
@@ -97,7 +106,9 @@ def test_eight_reviewers_labelling_at_once_never_exceed_overlap_and_store_every_
     errors = run_threads(work, [(r.pk,) for r in reviewers])
     assert not errors, errors
     check_queue_invariants(campaign)
-    passages = Passage.objects.filter(document__campaigndocument__campaign=campaign).exclude(kind="boilerplate")
+    passages = Passage.objects.filter(document__campaigndocument__campaign=campaign).exclude(
+        kind="boilerplate"
+    )
     all_saves = [s for saves in saved.values() for s in saves]
     # Every passage labelled by exactly `overlap` reviewers, every save stored once.
     assert len(all_saves) == campaign.overlap * passages.count()
@@ -112,7 +123,9 @@ def test_eight_requests_of_one_reviewer_at_once_get_the_same_assignment(crowd):
     campaign, reviewers = crowd
     alice = reviewers[0]
     got = []
-    errors = run_threads(lambda: got.append(services.claim_next(campaign, alice).pk), [()] * THREADS)
+    errors = run_threads(
+        lambda: got.append(services.claim_next(campaign, alice).pk), [()] * THREADS
+    )
     assert not errors, errors
     assert len(got) == THREADS and len(set(got)) == 1
     assert list(Assignment.objects.filter(reviewer=alice).values_list("pk", flat=True)) == got[:1]
@@ -183,4 +196,8 @@ def test_late_saves_racing_fresh_claims_keep_every_passage_within_overlap(crowd)
         check_queue_invariants(campaign)
         assert not Assignment.objects.filter(status=Assignment.Status.CLAIMED).exists()
     assert outcome["saved"] + outcome["refused"] == 3 * ROUNDS
-    assert Annotation.objects.count() == outcome["saved"] + outcome["fresh"] == AnnotationRevision.objects.count()
+    assert (
+        Annotation.objects.count()
+        == outcome["saved"] + outcome["fresh"]
+        == AnnotationRevision.objects.count()
+    )

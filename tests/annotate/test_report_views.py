@@ -61,7 +61,9 @@ def test_unknown_export_is_404_and_a_bad_anonymise_value_is_a_clear_400(client, 
     assert response.status_code == 400 and b"anonymise must be 0 or 1" in response.content
 
 
-def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(client, small, users):
+def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(
+    client, small, users
+):
     login(client, users["carol"])
     html = page(client, small, "reports").content.decode()
     assert '<svg class="chart" id="share-chart"' in html
@@ -71,13 +73,23 @@ def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(c
     assert html.count('class="whisker"') == 3 * 6  # three lines per defined bar
     assert '<strong id="unresolved-count">3 unresolved</strong>' in html
     assert "8 passages" in html and "5 with a final label" in html
-    table = html.split('<table')[1]
+    table = html.split("<table")[1]
     assert table.count("<td >initial reading</td>") + table.count("<td>initial reading</td>") == 2
-    assert "from 15 documents with final labels up; below that an initial reading, not a rating" in html
+    assert (
+        "from 15 documents with final labels up; below that an initial reading, not a rating"
+        in html
+    )
     assert "undefined" in html  # Beta's anonymous-claim share: no claims
     assert "interval resamples passages, not documents" in html
-    for column in ("share_&lt;type&gt;", "anonymous_claim_share", "markers_per_100", "alpha_low", "confidence",
-                   "unresolved", "claims_covered"):
+    for column in (
+        "share_&lt;type&gt;",
+        "anonymous_claim_share",
+        "markers_per_100",
+        "alpha_low",
+        "confidence",
+        "unresolved",
+        "claims_covered",
+    ):
         assert f"<code>{column}</code>" in html, column
     assert not NAN.search(html)
     assert "style=" not in html and "<script" not in html
@@ -114,9 +126,12 @@ def queries(client, campaign, django_assert_max_num_queries, view, limit):
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("view,limit", [("reports", 16), ("report_documents", 14), ("report_reviewers", 14)])
-def test_query_count_is_small_and_does_not_grow_with_the_campaign(client, seed_corpus, users, view, limit,
-                                                                   django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "view,limit", [("reports", 16), ("report_documents", 14), ("report_reviewers", 14)]
+)
+def test_query_count_is_small_and_does_not_grow_with_the_campaign(
+    client, seed_corpus, users, view, limit, django_assert_max_num_queries
+):
     few = make_campaign("Few", seed_corpus[:2], users, overlap=2)
     many = make_campaign("Many", seed_corpus, users, overlap=3)
     label_passages(few, [users["alice"]], 2)
@@ -127,7 +142,9 @@ def test_query_count_is_small_and_does_not_grow_with_the_campaign(client, seed_c
     assert small == queries(client, many, django_assert_max_num_queries, view, limit)
 
 
-def test_agreement_dashboard_reviewers_table_shows_agreement_with_the_final_label(client, small, users):
+def test_agreement_dashboard_reviewers_table_shows_agreement_with_the_final_label(
+    client, small, users
+):
     login(client, users["carol"])
     html = client.get(reverse("annotate:agreement", args=[small.slug])).content.decode()
     table = html.split('id="table-reviewers"')[1].split("</table>")[0]

@@ -13,8 +13,15 @@ from tests.conftest import login
 
 
 def answer(**extra):
-    return {"label": "opinion", "cited_source": "", "cited_type": "", "markers": [],
-            "confidence": "medium", "note": "", **extra}
+    return {
+        "label": "opinion",
+        "cited_source": "",
+        "cited_type": "",
+        "markers": [],
+        "confidence": "medium",
+        "note": "",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -24,7 +31,9 @@ def claimed(campaign, users):
 
 def test_first_save_records_who_when_and_what_with_no_before(campaign, users, claimed):
     now = timezone.now()
-    annotation, changed = services.save_annotation(campaign, users["alice"], claimed.pk, answer(note="first"), now=now)
+    annotation, changed = services.save_annotation(
+        campaign, users["alice"], claimed.pk, answer(note="first"), now=now
+    )
     assert changed
     revision = AnnotationRevision.objects.get()
     assert revision.annotation == annotation
@@ -32,14 +41,26 @@ def test_first_save_records_who_when_and_what_with_no_before(campaign, users, cl
     assert revision.before is None
     assert revision.after == answer(note="first")
     claimed.refresh_from_db()
-    assert claimed.status == Assignment.Status.DONE and claimed.done_at == now and claimed.expires_at is None
+    assert (
+        claimed.status == Assignment.Status.DONE
+        and claimed.done_at == now
+        and claimed.expires_at is None
+    )
 
 
-def test_changing_an_annotation_keeps_every_revision_with_before_and_after(campaign, users, claimed):
+def test_changing_an_annotation_keeps_every_revision_with_before_and_after(
+    campaign, users, claimed
+):
     t0 = timezone.now()
     services.save_annotation(campaign, users["alice"], claimed.pk, answer(), now=t0)
-    changed_to = answer(label="sourced_fact", markers=["loaded_language"], cited_source="DoD",
-                        cited_type="official_body", confidence="high", note="checked the report")
+    changed_to = answer(
+        label="sourced_fact",
+        markers=["loaded_language"],
+        cited_source="DoD",
+        cited_type="official_body",
+        confidence="high",
+        note="checked the report",
+    )
     annotation, changed = services.save_annotation(
         campaign, users["alice"], claimed.pk, changed_to, now=t0 + timedelta(minutes=3)
     )
@@ -56,16 +77,26 @@ def test_changing_an_annotation_keeps_every_revision_with_before_and_after(campa
 def test_saving_identical_values_stores_no_extra_revision(campaign, users, claimed):
     services.save_annotation(campaign, users["alice"], claimed.pk, answer(note="same"))
     stamp = Annotation.objects.get().updated_at
-    annotation, changed = services.save_annotation(campaign, users["alice"], claimed.pk, answer(note="same"))
+    annotation, changed = services.save_annotation(
+        campaign, users["alice"], claimed.pk, answer(note="same")
+    )
     assert not changed
     assert Annotation.objects.count() == 1 and AnnotationRevision.objects.count() == 1
     assert Annotation.objects.get().updated_at == stamp
 
 
 def test_same_markers_ticked_in_another_order_are_not_a_change(campaign, users, claimed):
-    services.save_annotation(campaign, users["alice"], claimed.pk, answer(markers=["one_sided_framing", "loaded_language"]))
+    services.save_annotation(
+        campaign,
+        users["alice"],
+        claimed.pk,
+        answer(markers=["one_sided_framing", "loaded_language"]),
+    )
     _, changed = services.save_annotation(
-        campaign, users["alice"], claimed.pk, answer(markers=["loaded_language", "one_sided_framing"])
+        campaign,
+        users["alice"],
+        claimed.pk,
+        answer(markers=["loaded_language", "one_sided_framing"]),
     )
     assert not changed and AnnotationRevision.objects.count() == 1
 
@@ -74,11 +105,19 @@ def page(campaign, assignment):
     return reverse("annotate:passage", args=[campaign.slug, assignment.pk])
 
 
-FORM = {"label": "attributed_claim", "confidence": "high", "markers": ["loaded_language", "emotional_appeal"],
-        "cited_source": "Kakar", "cited_type": "named_person", "note": "double"}
+FORM = {
+    "label": "attributed_claim",
+    "confidence": "high",
+    "markers": ["loaded_language", "emotional_appeal"],
+    "cited_source": "Kakar",
+    "cited_type": "named_person",
+    "note": "double",
+}
 
 
-def test_double_post_of_the_same_form_stores_one_annotation_and_one_revision(client, campaign, users, claimed):
+def test_double_post_of_the_same_form_stores_one_annotation_and_one_revision(
+    client, campaign, users, claimed
+):
     login(client, users["alice"])
     first = client.post(page(campaign, claimed), FORM)
     second = client.post(page(campaign, claimed), FORM)
@@ -98,7 +137,10 @@ def test_reviewer_goes_back_and_revises_through_the_page(client, campaign, users
     client.post(page(campaign, claimed), {**FORM, "label": "opinion", "note": "second thoughts"})
     revisions = list(AnnotationRevision.objects.order_by("changed_at", "id"))
     assert len(revisions) == 2
-    assert revisions[1].before["label"] == "attributed_claim" and revisions[1].after["label"] == "opinion"
+    assert (
+        revisions[1].before["label"] == "attributed_claim"
+        and revisions[1].after["label"] == "opinion"
+    )
     assert revisions[1].changed_by == users["alice"]
 
 
@@ -116,18 +158,39 @@ def test_closed_campaign_refuses_revisions_and_keeps_the_history(client, campaig
 # --- bad input -------------------------------------------------------------------
 
 BAD = [
-    ("label not in the scheme", {"label": "propaganda"}, "label", "“propaganda” is not a label of this campaign's scheme."),
-    ("unknown marker", {"markers": ["loaded_language", "clickbait"]}, "markers",
-     "“clickbait” is not a bias marker of this campaign's scheme."),
+    (
+        "label not in the scheme",
+        {"label": "propaganda"},
+        "label",
+        "“propaganda” is not a label of this campaign's scheme.",
+    ),
+    (
+        "unknown marker",
+        {"markers": ["loaded_language", "clickbait"]},
+        "markers",
+        "“clickbait” is not a bias marker of this campaign's scheme.",
+    ),
     ("missing label", {"label": ""}, "label", "Choose a passage type."),
-    ("cited source without a type", {"cited_type": ""}, "cited_type", "Say what kind of source is cited."),
-    ("over-long cited source", {"cited_source": "x" * 301}, "cited_source", "at most 300 characters"),
+    (
+        "cited source without a type",
+        {"cited_type": ""},
+        "cited_type",
+        "Say what kind of source is cited.",
+    ),
+    (
+        "over-long cited source",
+        {"cited_source": "x" * 301},
+        "cited_source",
+        "at most 300 characters",
+    ),
     ("over-long note", {"note": "n" * 5001}, "note", "at most 5000 characters"),
 ]
 
 
 @pytest.mark.parametrize("case,change,field,message", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_gives_a_form_error_and_writes_nothing(client, campaign, users, claimed, case, change, field, message):
+def test_bad_input_gives_a_form_error_and_writes_nothing(
+    client, campaign, users, claimed, case, change, field, message
+):
     login(client, users["alice"])
     before = list(Assignment.objects.order_by("pk").values())
     response = client.post(page(campaign, claimed), {**FORM, **change})
@@ -141,16 +204,22 @@ def test_bad_input_gives_a_form_error_and_writes_nothing(client, campaign, users
 
 
 @pytest.mark.parametrize("case,change,field,message", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_message_is_shown_on_the_page(client, campaign, users, claimed, case, change, field, message):
+def test_bad_input_message_is_shown_on_the_page(
+    client, campaign, users, claimed, case, change, field, message
+):
     login(client, users["alice"])
     body = html.unescape(client.post(page(campaign, claimed), {**FORM, **change}).content.decode())
     assert message in body
 
 
-def test_bad_input_on_a_labelled_passage_keeps_the_stored_annotation(client, campaign, users, claimed):
+def test_bad_input_on_a_labelled_passage_keeps_the_stored_annotation(
+    client, campaign, users, claimed
+):
     login(client, users["alice"])
     client.post(page(campaign, claimed), FORM)
-    response = client.post(page(campaign, claimed), {**FORM, "label": "propaganda", "note": "changed"})
+    response = client.post(
+        page(campaign, claimed), {**FORM, "label": "propaganda", "note": "changed"}
+    )
     assert response.status_code == 200
     assert Annotation.objects.get().snapshot()["note"] == "double"
     assert AnnotationRevision.objects.count() == 1

@@ -16,7 +16,6 @@ GET_VIEWS = ["campaign", "guidelines", "passage", "annotations", "manage"]
 POST_VIEWS = ["next", "skip", "manage_settings", "add_member", "remove_member"]
 
 
-
 @pytest.fixture
 def claimed(campaign, users):
     """alice's claim on the first passage."""
@@ -61,7 +60,9 @@ def snapshot():
 
 
 @pytest.mark.parametrize("name", ["home", *GET_VIEWS, *POST_VIEWS])
-def test_anonymous_user_is_sent_to_the_login_page_and_changes_nothing(client, campaign, claimed, name):
+def test_anonymous_user_is_sent_to_the_login_page_and_changes_nothing(
+    client, campaign, claimed, name
+):
     before = snapshot()
     response = request(client, name, campaign, claimed)
     assert response.status_code == 302
@@ -70,7 +71,9 @@ def test_anonymous_user_is_sent_to_the_login_page_and_changes_nothing(client, ca
 
 
 @pytest.mark.parametrize("name", [*GET_VIEWS, *POST_VIEWS])
-def test_reviewer_of_another_campaign_gets_404_and_changes_nothing(client, campaign, other_campaign, claimed, users, name):
+def test_reviewer_of_another_campaign_gets_404_and_changes_nothing(
+    client, campaign, other_campaign, claimed, users, name
+):
     login(client, users["olga"])
     before = snapshot()
     assert request(client, name, campaign, claimed).status_code == 404
@@ -86,15 +89,55 @@ def test_home_lists_only_the_users_own_campaigns(client, campaign, other_campaig
 
 # What each role gets; passage and skip use alice's assignment for everyone.
 EXPECTED = {
-    "alice": {"campaign": 200, "guidelines": 200, "passage": 200, "annotations": 404, "manage": 404,
-              "next": 302, "skip": 302, "manage_settings": 404, "add_member": 404, "remove_member": 404},
+    "alice": {
+        "campaign": 200,
+        "guidelines": 200,
+        "passage": 200,
+        "annotations": 404,
+        "manage": 404,
+        "next": 302,
+        "skip": 302,
+        "manage_settings": 404,
+        "add_member": 404,
+        "remove_member": 404,
+    },
     "bob": {"passage": 404, "skip": 404},
-    "carol": {"campaign": 200, "guidelines": 200, "passage": 404, "annotations": 200, "manage": 404,
-              "next": 404, "skip": 404, "manage_settings": 404, "add_member": 404, "remove_member": 404},
-    "mike": {"campaign": 200, "guidelines": 200, "passage": 404, "annotations": 200, "manage": 200,
-             "next": 404, "skip": 404, "manage_settings": 302, "add_member": 302, "remove_member": 302},
-    "staff": {"campaign": 200, "guidelines": 200, "passage": 404, "annotations": 200, "manage": 200,
-              "next": 302, "skip": 404, "manage_settings": 302, "add_member": 302, "remove_member": 302},
+    "carol": {
+        "campaign": 200,
+        "guidelines": 200,
+        "passage": 404,
+        "annotations": 200,
+        "manage": 404,
+        "next": 404,
+        "skip": 404,
+        "manage_settings": 404,
+        "add_member": 404,
+        "remove_member": 404,
+    },
+    "mike": {
+        "campaign": 200,
+        "guidelines": 200,
+        "passage": 404,
+        "annotations": 200,
+        "manage": 200,
+        "next": 404,
+        "skip": 404,
+        "manage_settings": 302,
+        "add_member": 302,
+        "remove_member": 302,
+    },
+    "staff": {
+        "campaign": 200,
+        "guidelines": 200,
+        "passage": 404,
+        "annotations": 200,
+        "manage": 200,
+        "next": 302,
+        "skip": 404,
+        "manage_settings": 302,
+        "add_member": 302,
+        "remove_member": 302,
+    },
 }
 for _row in EXPECTED.values():
     _row["home"] = 200
@@ -102,7 +145,9 @@ CASES = [(user, name, status) for user, row in EXPECTED.items() for name, status
 
 
 @pytest.mark.parametrize("username,name,status", CASES)
-def test_each_role_gets_what_it_may_and_404_for_the_rest(client, campaign, claimed, users, username, name, status):
+def test_each_role_gets_what_it_may_and_404_for_the_rest(
+    client, campaign, claimed, users, username, name, status
+):
     login(client, users[username])
     before = snapshot()
     response = request(client, name, campaign, claimed)
@@ -111,9 +156,13 @@ def test_each_role_gets_what_it_may_and_404_for_the_rest(client, campaign, claim
         assert snapshot() == before, "a refused request changed something"
 
 
-def test_reviewer_posting_labels_to_another_reviewers_assignment_gets_404(client, campaign, claimed, users):
+def test_reviewer_posting_labels_to_another_reviewers_assignment_gets_404(
+    client, campaign, claimed, users
+):
     login(client, users["bob"])
-    response = client.post(url("passage", campaign, claimed), {"label": "opinion", "confidence": "medium"})
+    response = client.post(
+        url("passage", campaign, claimed), {"label": "opinion", "confidence": "medium"}
+    )
     assert response.status_code == 404
     assert not Annotation.objects.exists()
 
@@ -123,7 +172,9 @@ def test_manager_actions_take_effect(client, campaign, users):
     client.post(url("manage_settings", campaign), post_data("manage_settings"))
     assert Campaign.objects.get(pk=campaign.pk).name == "Renamed"
     client.post(url("add_member", campaign), post_data("add_member"))
-    assert Membership.objects.filter(campaign=campaign, user=users["olga"], role="reviewer").exists()
+    assert Membership.objects.filter(
+        campaign=campaign, user=users["olga"], role="reviewer"
+    ).exists()
     client.post(url("remove_member", campaign))
     assert not Membership.objects.filter(campaign=campaign, user=users["dave"]).exists()
 
@@ -155,7 +206,9 @@ def test_mutations_answer_405_to_get(client, campaign, claimed, users, name):
 
 def _expire_and_hand_on(campaign, users, assignment):
     """alice's claim expires and dave gets her place."""
-    Assignment.objects.filter(pk=assignment.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Assignment.objects.filter(pk=assignment.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert services.claim_next(campaign, users["dave"]).pk == assignment.pk
 
 
@@ -164,21 +217,31 @@ def test_late_save_through_the_page_lands_on_a_spare_place(client, campaign, use
     client.post(url("next", campaign))
     lost = Assignment.objects.get(reviewer=users["alice"])
     _expire_and_hand_on(campaign, users, lost)
-    response = client.post(url("passage", campaign, lost), {"label": "opinion", "confidence": "medium"})
+    response = client.post(
+        url("passage", campaign, lost), {"label": "opinion", "confidence": "medium"}
+    )
     assert response.status_code == 302
     annotation = Annotation.objects.get()
-    assert annotation.assignment.reviewer == users["alice"] and annotation.assignment.passage_id == lost.passage_id
+    assert (
+        annotation.assignment.reviewer == users["alice"]
+        and annotation.assignment.passage_id == lost.passage_id
+    )
     assert Assignment.objects.get(pk=lost.pk).reviewer == users["dave"]
 
 
-def test_late_save_through_the_page_fails_with_a_message_when_no_place_is_left(client, campaign, users):
+def test_late_save_through_the_page_fails_with_a_message_when_no_place_is_left(
+    client, campaign, users
+):
     login(client, users["alice"])
     client.post(url("next", campaign))
     lost = Assignment.objects.get(reviewer=users["alice"])
     _expire_and_hand_on(campaign, users, lost)
     services.claim_next(campaign, users["bob"])  # the passage's other place
     before = snapshot()
-    response = client.post(url("passage", campaign, lost), {"label": "opinion", "confidence": "medium", "note": "typed"})
+    response = client.post(
+        url("passage", campaign, lost),
+        {"label": "opinion", "confidence": "medium", "note": "typed"},
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "your labels were not saved" in body and "typed" in body
@@ -189,8 +252,14 @@ def test_late_save_through_the_page_fails_with_a_message_when_no_place_is_left(c
 
 # --- query bounds -----------------------------------------------------------
 
-FORM = {"label": "attributed_claim", "confidence": "high", "markers": ["loaded_language"],
-        "cited_source": "Pakistan's PM", "cited_type": "named_person", "note": "n"}
+FORM = {
+    "label": "attributed_claim",
+    "confidence": "high",
+    "markers": ["loaded_language"],
+    "cited_source": "Pakistan's PM",
+    "cited_type": "named_person",
+    "note": "n",
+}
 
 
 def count_queries(fn):
@@ -207,7 +276,11 @@ def measure(client, campaign, user):
     first = Assignment.objects.get(campaign=campaign, reviewer=user)
     client.post(url("passage", campaign, first), FORM)
     second = Assignment.objects.get(campaign=campaign, reviewer=user, status="claimed")
-    first_url, second_url, home_url = url("passage", campaign, first), url("passage", campaign, second), reverse("annotate:home")
+    first_url, second_url, home_url = (
+        url("passage", campaign, first),
+        url("passage", campaign, second),
+        reverse("annotate:home"),
+    )
     page = count_queries(lambda: client.get(second_url))
     save = count_queries(lambda: client.post(second_url, FORM))
     revise = count_queries(lambda: client.post(first_url, {**FORM, "note": "changed"}))
@@ -218,7 +291,9 @@ def measure(client, campaign, user):
 PAGE_MAX, SAVE_MAX, HOME_MAX = 13, 25, 3  # measured on SQLite and PostgreSQL
 
 
-def test_page_save_and_home_use_a_fixed_number_of_queries_whatever_the_corpus_size(client, seed_corpus, users):
+def test_page_save_and_home_use_a_fixed_number_of_queries_whatever_the_corpus_size(
+    client, seed_corpus, users
+):
     one = make_campaign("One document", seed_corpus[:1], users)
     five = make_campaign("Five documents", seed_corpus, users, blind_outlet=True)
     small = measure(client, one, users["alice"])
@@ -229,7 +304,9 @@ def test_page_save_and_home_use_a_fixed_number_of_queries_whatever_the_corpus_si
     assert small["home"] <= HOME_MAX
 
 
-def test_home_page_queries_do_not_grow_with_campaigns(client, seed_corpus, users, django_assert_max_num_queries):
+def test_home_page_queries_do_not_grow_with_campaigns(
+    client, seed_corpus, users, django_assert_max_num_queries
+):
     login(client, users["alice"])
     make_campaign("First", seed_corpus[:1], users)
     few = count_queries(lambda: client.get(reverse("annotate:home")))
@@ -239,7 +316,9 @@ def test_home_page_queries_do_not_grow_with_campaigns(client, seed_corpus, users
         client.get(reverse("annotate:home"))
 
 
-def test_annotation_page_and_save_stay_within_their_query_budget(client, campaign, users, django_assert_max_num_queries):
+def test_annotation_page_and_save_stay_within_their_query_budget(
+    client, campaign, users, django_assert_max_num_queries
+):
     login(client, users["alice"])
     client.post(url("next", campaign))
     page = url("passage", campaign, Assignment.objects.get(reviewer=users["alice"]))

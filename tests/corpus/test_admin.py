@@ -23,7 +23,9 @@ def counts():
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="x", is_staff=True, is_superuser=True)
+    user = django_user_model.objects.create_user(
+        "editor", password="x", is_staff=True, is_superuser=True
+    )
     client.force_login(user)
     return client
 
@@ -36,7 +38,9 @@ def staff_client(client, django_user_model):
         ("admin:corpus_passage_changelist", 8),
     ],
 )
-def test_changelists_answer_with_bounded_queries(seed_corpus, staff_client, django_assert_max_num_queries, url_name, max_queries):
+def test_changelists_answer_with_bounded_queries(
+    seed_corpus, staff_client, django_assert_max_num_queries, url_name, max_queries
+):
     with django_assert_max_num_queries(max_queries):
         response = staff_client.get(reverse(url_name))
     assert response.status_code == 200
@@ -44,11 +48,16 @@ def test_changelists_answer_with_bounded_queries(seed_corpus, staff_client, djan
 
 def test_changelist_search_and_filters_answer(seed_corpus, staff_client):
     source = seed_corpus[0].source
-    assert staff_client.get(reverse("admin:corpus_document_changelist"), {"q": "Taliban"}).status_code == 200
+    assert (
+        staff_client.get(reverse("admin:corpus_document_changelist"), {"q": "Taliban"}).status_code
+        == 200
+    )
     response = staff_client.get(reverse("admin:corpus_passage_changelist"), {"kind": "boilerplate"})
     assert response.status_code == 200
     assert "Comments (0)" in response.content.decode()
-    response = staff_client.get(reverse("admin:corpus_passage_changelist"), {"document__source__id__exact": source.pk})
+    response = staff_client.get(
+        reverse("admin:corpus_passage_changelist"), {"document__source__id__exact": source.pk}
+    )
     assert response.status_code == 200
 
 
@@ -92,7 +101,9 @@ def test_document_changelist_needs_no_query_per_document(staff_client, db):
     assert len(five.captured_queries) == len(one.captured_queries)
 
 
-def test_document_change_page_lists_its_passages_inline(seed_corpus, staff_client, django_assert_max_num_queries):
+def test_document_change_page_lists_its_passages_inline(
+    seed_corpus, staff_client, django_assert_max_num_queries
+):
     document = next(d for d in seed_corpus if d.source.name.startswith("Unknown outlet A"))
     with django_assert_max_num_queries(8):  # the passages are one query, not one each
         response = staff_client.get(reverse("admin:corpus_document_change", args=[document.pk]))
@@ -103,11 +114,16 @@ def test_document_change_page_lists_its_passages_inline(seed_corpus, staff_clien
     assert "Comments (0)" in html
 
 
-def test_source_and_passage_change_pages_answer(seed_corpus, staff_client, django_assert_max_num_queries):
+def test_source_and_passage_change_pages_answer(
+    seed_corpus, staff_client, django_assert_max_num_queries
+):
     source = seed_corpus[0].source
     passage = seed_corpus[0].passages.first()
     with django_assert_max_num_queries(6):
-        assert staff_client.get(reverse("admin:corpus_source_change", args=[source.pk])).status_code == 200
+        assert (
+            staff_client.get(reverse("admin:corpus_source_change", args=[source.pk])).status_code
+            == 200
+        )
     with django_assert_max_num_queries(7):
         response = staff_client.get(reverse("admin:corpus_passage_change", args=[passage.pk]))
     assert response.status_code == 200
@@ -124,9 +140,15 @@ def test_saving_a_document_title_keeps_its_passages(seed_corpus, staff_client):
     before = list(document.passages.values_list("text", flat=True))
     url = reverse("admin:corpus_document_change", args=[document.pk])
     form = {
-        "source": document.source_id, "title": "Edited title", "url": "", "byline": "", "published": "",
-        "passages-TOTAL_FORMS": "0", "passages-INITIAL_FORMS": "0",
-        "passages-MIN_NUM_FORMS": "0", "passages-MAX_NUM_FORMS": "1000",
+        "source": document.source_id,
+        "title": "Edited title",
+        "url": "",
+        "byline": "",
+        "published": "",
+        "passages-TOTAL_FORMS": "0",
+        "passages-INITIAL_FORMS": "0",
+        "passages-MIN_NUM_FORMS": "0",
+        "passages-MAX_NUM_FORMS": "1000",
     }
     response = staff_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -150,30 +172,46 @@ def test_document_changelist_links_to_the_import_page(staff_client, db):
     assert reverse("admin:corpus_document_import") in response.content.decode()
 
 
-def test_uploading_a_csv_imports_it_and_returns_to_the_document_list(staff_client, django_assert_max_num_queries):
+def test_uploading_a_csv_imports_it_and_returns_to_the_document_list(
+    staff_client, django_assert_max_num_queries
+):
     upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
     with django_assert_max_num_queries(12):
-        response = staff_client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+        response = staff_client.post(
+            reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:corpus_document_changelist")
     document = Document.objects.get()
-    assert (document.title, str(document.published), document.source.name) == ("Markets", "2023-09-04", "Evening Star")
+    assert (document.title, str(document.published), document.source.name) == (
+        "Markets",
+        "2023-09-04",
+        "Evening Star",
+    )
     assert document.passages.count() == 3
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["1 file(s): 1 document(s) imported with 3 passage(s), 0 already present, 1 new outlet(s), 0 error(s)"]
+    assert messages == [
+        "1 file(s): 1 document(s) imported with 3 passage(s), 0 already present, 1 new outlet(s), 0 error(s)"
+    ]
 
 
 def test_uploading_in_paragraph_mode(staff_client, db):
     upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
-    staff_client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "paragraph"})
+    staff_client.post(
+        reverse("admin:corpus_document_import"), {"file": upload, "mode": "paragraph"}
+    )
     assert Document.objects.get().passages.count() == 2
 
 
-def test_a_bad_upload_shows_every_error_and_writes_nothing(seed_corpus, staff_client, django_assert_max_num_queries):
+def test_a_bad_upload_shows_every_error_and_writes_nothing(
+    seed_corpus, staff_client, django_assert_max_num_queries
+):
     before = counts()
     upload = SimpleUploadedFile("news.csv", BAD_CSV.encode(), content_type="text/csv")
     with django_assert_max_num_queries(4):  # the file is refused before any write
-        response = staff_client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+        response = staff_client.post(
+            reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+        )
     assert response.status_code == 200
     html = response.content.decode()
     assert "news.csv, line 5: the date &#x27;2023-02-30&#x27; is not YYYY-MM-DD" in html
@@ -183,7 +221,9 @@ def test_a_bad_upload_shows_every_error_and_writes_nothing(seed_corpus, staff_cl
 
 def test_an_upload_of_an_unsupported_type_is_refused(staff_client, db):
     upload = SimpleUploadedFile("news.docx", b"binary", content_type="application/octet-stream")
-    response = staff_client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+    response = staff_client.post(
+        reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+    )
     assert response.status_code == 200
     assert "unsupported file type .docx" in response.content.decode()
     assert counts() == (0, 0, 0)
@@ -192,7 +232,9 @@ def test_an_upload_of_an_unsupported_type_is_refused(staff_client, db):
 def test_an_upload_over_the_size_limit_is_refused(staff_client, db, monkeypatch):
     monkeypatch.setattr(corpus_admin, "MAX_UPLOAD", 10)
     upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
-    response = staff_client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+    response = staff_client.post(
+        reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+    )
     assert response.status_code == 200
     assert "larger than 200 MB" in response.content.decode()
     assert counts() == (0, 0, 0)
@@ -216,6 +258,8 @@ def test_staff_without_change_permission_cannot_import(client, django_user_model
     user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     client.force_login(user)
     upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
-    response = client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+    response = client.post(
+        reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+    )
     assert response.status_code == 403
     assert counts() == (0, 0, 0)

@@ -44,7 +44,9 @@ SEED_FIGURES = [
 
 
 @pytest.mark.parametrize("prefix,raw,kind,value,currency,unit,qualifier", SEED_FIGURES)
-def test_seed_articles_yield_the_figures_named_in_the_issue(prefix, raw, kind, value, currency, unit, qualifier):
+def test_seed_articles_yield_the_figures_named_in_the_issue(
+    prefix, raw, kind, value, currency, unit, qualifier
+):
     assert (raw, kind, value, currency, unit, qualifier) in found(seed_text(prefix))
 
 
@@ -60,48 +62,82 @@ def test_every_offset_slices_the_figure_text_and_no_year_is_a_count(prefix):
 
 def test_seed_article_dates_years_and_model_names_are_not_figures():
     texts = {f.text for p in ("000", "001", "002", "003", "004") for f in extract(seed_text(p))}
-    for not_a_figure in ("2021", "2024", "2022", "2023", "2002", "1979", "24", "14", "19", "15", "30", "47", "16", "4"):
+    for not_a_figure in (
+        "2021",
+        "2024",
+        "2022",
+        "2023",
+        "2002",
+        "1979",
+        "24",
+        "14",
+        "19",
+        "15",
+        "30",
+        "47",
+        "16",
+        "4",
+    ):
         assert not_a_figure not in texts, not_a_figure
 
 
-@pytest.mark.parametrize("text", [
-    "The withdrawal ended in August 2021.",
-    "In 2024 alone, attacks rose.",
-    "He was sworn in on Aug. 14 to lead the government.",
-    "On June 19, a helicopter fired missiles.",
-    "The ceremony was held on 24 August in Islamabad.",
-    "the 21st century and the 2nd battalion, 3rd time, 4th floor",
-    "An M4 rifle, an F-16 jet, AK-47s, the M16A4 and M249 machine guns.",
-    "a 15-year uprising and the 30-year conflict in the 1990s",
-    "They met at 9 a.m. and again at 10:30.",
-    "Comments (0)",
-    "See page 4 and section 12.",
-    "the 9/11 attacks and the 1979-1989 war",
-    "Version 2.0.1 was released.",
-    "One of the most significant concerns.",
-    "The road is 5m wide.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The withdrawal ended in August 2021.",
+        "In 2024 alone, attacks rose.",
+        "He was sworn in on Aug. 14 to lead the government.",
+        "On June 19, a helicopter fired missiles.",
+        "The ceremony was held on 24 August in Islamabad.",
+        "the 21st century and the 2nd battalion, 3rd time, 4th floor",
+        "An M4 rifle, an F-16 jet, AK-47s, the M16A4 and M249 machine guns.",
+        "a 15-year uprising and the 30-year conflict in the 1990s",
+        "They met at 9 a.m. and again at 10:30.",
+        "Comments (0)",
+        "See page 4 and section 12.",
+        "the 9/11 attacks and the 1979-1989 war",
+        "Version 2.0.1 was released.",
+        "One of the most significant concerns.",
+        "The road is 5m wide.",
+    ],
+)
 def test_years_dates_ordinals_times_and_names_are_not_quantities(text):
     assert extract(text) == []
 
 
-@pytest.mark.parametrize("text,value,kind,currency,unit,qualifier", [
-    ("Ninety-nine incidents were reported.", 99, "count", "", "incidents", ""),
-    ("Fifty percent more personnel were killed.", 50, "percent", "", "", ""),
-    ("costs rose 12 per cent", 12, "percent", "", "", ""),
-    ("a budget of €3.5bn this year", 3_500_000_000, "money", "EUR", "", ""),
-    ("some 2000 troops arrived", 2000, "count", "", "troops", "about"),
-    ("at least 80 Pakistani soldiers who died", 80, "count", "", "soldiers", "at_least"),
-    ("nearly 300 fixed-wing and rotary-wing aircraft are included", 300, "count", "", "aircraft", "nearly"),
-    ("as many as 12 million people", 12_000_000, "count", "", "people", "up_to"),
-    ("fewer than 50 staff", 50, "count", "", "staff", "less_than"),
-    ("5 billion dollars in aid", 5_000_000_000, "money", "USD", "", ""),
-    ("a loan of £120,000", 120_000, "money", "GBP", "", ""),
-])
-def test_qualifiers_scales_currencies_and_number_words(text, value, kind, currency, unit, qualifier):
+@pytest.mark.parametrize(
+    "text,value,kind,currency,unit,qualifier",
+    [
+        ("Ninety-nine incidents were reported.", 99, "count", "", "incidents", ""),
+        ("Fifty percent more personnel were killed.", 50, "percent", "", "", ""),
+        ("costs rose 12 per cent", 12, "percent", "", "", ""),
+        ("a budget of €3.5bn this year", 3_500_000_000, "money", "EUR", "", ""),
+        ("some 2000 troops arrived", 2000, "count", "", "troops", "about"),
+        ("at least 80 Pakistani soldiers who died", 80, "count", "", "soldiers", "at_least"),
+        (
+            "nearly 300 fixed-wing and rotary-wing aircraft are included",
+            300,
+            "count",
+            "",
+            "aircraft",
+            "nearly",
+        ),
+        ("as many as 12 million people", 12_000_000, "count", "", "people", "up_to"),
+        ("fewer than 50 staff", 50, "count", "", "staff", "less_than"),
+        ("5 billion dollars in aid", 5_000_000_000, "money", "USD", "", ""),
+        ("a loan of £120,000", 120_000, "money", "GBP", "", ""),
+    ],
+)
+def test_qualifiers_scales_currencies_and_number_words(
+    text, value, kind, currency, unit, qualifier
+):
     (figure,) = extract(text)
     assert (figure.value, figure.kind, figure.currency, figure.unit, figure.qualifier) == (
-        Decimal(value), kind, currency, unit, qualifier,
+        Decimal(value),
+        kind,
+        currency,
+        unit,
+        qualifier,
     )
     assert text[figure.start : figure.end] == figure.text
 
@@ -122,13 +158,16 @@ def test_offsets_stay_right_when_lower_casing_changes_the_length():
     assert all(text[f.start : f.end] == f.text for f in figures)
 
 
-@pytest.mark.parametrize("value,half", [
-    (Decimal(7_200_000_000), Decimal(50_000_000)),
-    (Decimal(7_120_000_000), Decimal(5_000_000)),
-    (Decimal(316_260), Decimal(5)),
-    (Decimal(300_000), Decimal(50_000)),
-    (Decimal("0.5"), Decimal("0.05")),
-])
+@pytest.mark.parametrize(
+    "value,half",
+    [
+        (Decimal(7_200_000_000), Decimal(50_000_000)),
+        (Decimal(7_120_000_000), Decimal(5_000_000)),
+        (Decimal(316_260), Decimal(5)),
+        (Decimal(300_000), Decimal(50_000)),
+        (Decimal("0.5"), Decimal("0.05")),
+    ],
+)
 def test_precision_is_half_a_unit_of_the_last_significant_digit(value, half):
     assert precision(value) == half
 
@@ -148,7 +187,9 @@ def test_extract_figures_command_rebuilds_stored_figures(db):
     assert import_path(SEEDS).ok
     before = Figure.objects.count()
     Figure.objects.filter(text="78").delete()
-    Figure.objects.create(passage=Passage.objects.first(), kind="count", value=1, text="x", start=0, end=1)
+    Figure.objects.create(
+        passage=Passage.objects.first(), kind="count", value=1, text="x", start=0, end=1
+    )
     call_command("extract_figures")
     assert Figure.objects.count() == before
     assert Figure.objects.filter(text="78", unit="aircraft").exists()

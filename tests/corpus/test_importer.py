@@ -16,7 +16,9 @@ from corpus.importer import import_path, import_upload
 from corpus.models import Document, Passage, Source
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-ARTICLE = "Kabul Markets Boom\n\nThe U.S. left $7.2 billion of arms. Traders sell rifles for $4,200."
+ARTICLE = (
+    "Kabul Markets Boom\n\nThe U.S. left $7.2 billion of arms. Traders sell rifles for $4,200."
+)
 
 
 def counts():
@@ -33,12 +35,18 @@ def write_csv(path, rows, header=("outlet", "title", "text")):
 
 
 def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return path
 
 
 def article(n, outlet="Daily Ledger"):
-    return {"outlet": outlet, "title": f"Story {n}", "text": f"Headline {n}\n\nSentence {n} one. Sentence two."}
+    return {
+        "outlet": outlet,
+        "title": f"Story {n}",
+        "text": f"Headline {n}\n\nSentence {n} one. Sentence two.",
+    }
 
 
 @pytest.fixture
@@ -54,8 +62,11 @@ def existing(db, tmp_path):
 
 def test_seed_import_creates_five_documents_from_five_outlets(seed_corpus):
     assert [d.source.name for d in seed_corpus] == [
-        "Coverpage", "The Jerusalem Post", "USTimeToday",
-        "Unknown outlet A (cites Khaama Press)", "Unknown outlet B",
+        "Coverpage",
+        "The Jerusalem Post",
+        "USTimeToday",
+        "Unknown outlet A (cites Khaama Press)",
+        "Unknown outlet B",
     ]
     jpost = next(d for d in seed_corpus if d.source.name == "The Jerusalem Post")
     assert jpost.byline == "The Media Line"
@@ -92,7 +103,9 @@ def test_seed_passages_are_those_of_segment(seed_corpus):
 def test_reimporting_the_seeds_creates_nothing(seed_corpus):
     before = counts()
     report = import_path(SEEDS)
-    assert report.ok and report.created == 0 and report.unchanged == 5 and report.outlets_created == 0
+    assert (
+        report.ok and report.created == 0 and report.unchanged == 5 and report.outlets_created == 0
+    )
     assert report.passages == 0
     assert counts() == before
 
@@ -104,7 +117,8 @@ def test_paragraph_mode_import_stores_one_passage_per_line(db, tmp_path):
     document = Document.objects.get()
     assert document.segmentation == "paragraph"
     assert list(document.passages.values_list("text", flat=True)) == [
-        "Kabul Markets Boom", "The U.S. left $7.2 billion of arms. Traders sell rifles for $4,200."
+        "Kabul Markets Boom",
+        "The U.S. left $7.2 billion of arms. Traders sell rifles for $4,200.",
     ]
 
 
@@ -114,8 +128,17 @@ def test_paragraph_mode_import_stores_one_passage_per_line(db, tmp_path):
 def test_csv_import_stores_optional_fields_and_outlet_homepage(db, tmp_path):
     path = write_csv(
         tmp_path / "news.csv",
-        [["Daily Ledger", "Markets", ARTICLE, "https://ledger.example/a", "2023-09-04", "A. Writer",
-          "https://www.ledger.example/"]],
+        [
+            [
+                "Daily Ledger",
+                "Markets",
+                ARTICLE,
+                "https://ledger.example/a",
+                "2023-09-04",
+                "A. Writer",
+                "https://www.ledger.example/",
+            ]
+        ],
         header=("Outlet", "Title", "Text", "url", "date", "byline", "outlet_url"),
     )
     report = import_path(path)
@@ -123,9 +146,15 @@ def test_csv_import_stores_optional_fields_and_outlet_homepage(db, tmp_path):
     assert (report.created, report.outlets_created, report.files) == (1, 1, 1)
     document = Document.objects.select_related("source").get()
     assert (document.url, str(document.published), document.byline) == (
-        "https://ledger.example/a", "2023-09-04", "A. Writer")
+        "https://ledger.example/a",
+        "2023-09-04",
+        "A. Writer",
+    )
     assert (document.source.homepage, document.source.domain, document.source.slug) == (
-        "https://www.ledger.example/", "ledger.example", "daily-ledger")
+        "https://www.ledger.example/",
+        "ledger.example",
+        "daily-ledger",
+    )
     assert report.passages == document.passages.count() == 3
 
 
@@ -140,8 +169,11 @@ def test_jsonl_import_keeps_line_separators_inside_json_strings(db, tmp_path):
 def test_folder_with_manifest_imports_its_text_files(db, tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "b.txt").write_text("Second Story\n\nOne sentence.", encoding="utf-8")
-    write_csv(tmp_path / "manifest.csv", [["a.txt", "Ledger", "A"], ["b.txt", "Ledger", "B"]],
-              header=("file", "outlet", "title"))
+    write_csv(
+        tmp_path / "manifest.csv",
+        [["a.txt", "Ledger", "A"], ["b.txt", "Ledger", "B"]],
+        header=("file", "outlet", "title"),
+    )
     report = import_path(tmp_path)
     assert report.ok, report.errors
     assert sorted(Document.objects.values_list("title", flat=True)) == ["A", "B"]
@@ -157,7 +189,9 @@ def make_zip(entries):
 
 
 def test_zip_of_a_folder_imports_from_a_path_and_from_an_upload(db, tmp_path):
-    data = make_zip({"corpus/manifest.csv": "file,outlet,title\na.txt,Ledger,A\n", "corpus/a.txt": ARTICLE})
+    data = make_zip(
+        {"corpus/manifest.csv": "file,outlet,title\na.txt,Ledger,A\n", "corpus/a.txt": ARTICLE}
+    )
     (tmp_path / "c.zip").write_bytes(data)
     assert import_path(tmp_path / "c.zip").created == 1
     assert import_upload("c.zip", data).unchanged == 1
@@ -172,8 +206,12 @@ def test_outlet_names_match_across_files_whatever_their_case(db, tmp_path):
 
 
 def test_a_new_outlet_whose_slug_is_taken_gets_a_numbered_slug(db, tmp_path):
-    import_path(write_jsonl(tmp_path / "a.jsonl", [article(1, "Daily Ledger"), article(2, "Other")]))
-    report = import_path(write_jsonl(tmp_path / "b.jsonl", [article(3, "Daily-Ledger"), article(4, "Third")]))
+    import_path(
+        write_jsonl(tmp_path / "a.jsonl", [article(1, "Daily Ledger"), article(2, "Other")])
+    )
+    report = import_path(
+        write_jsonl(tmp_path / "b.jsonl", [article(3, "Daily-Ledger"), article(4, "Third")])
+    )
     assert report.ok and report.outlets_created == 2
     assert Source.objects.get(name="Daily-Ledger").slug == "daily-ledger-2"
 
@@ -186,7 +224,9 @@ def test_the_same_text_twice_in_one_file_is_stored_once(db, tmp_path):
 def test_import_in_worker_processes_stores_the_same_passages(db, tmp_path, monkeypatch):
     monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    records = [{"outlet": f"Outlet {i % 2}", "title": str(i), "text": t} for i, t in enumerate(texts)]
+    records = [
+        {"outlet": f"Outlet {i % 2}", "title": str(i), "text": t} for i, t in enumerate(texts)
+    ]
     report = import_path(write_jsonl(tmp_path / "big.jsonl", records))
     assert report.ok
     for document in Document.objects.all():
@@ -202,38 +242,89 @@ def bad_csv(rows, header="outlet,title,text"):
 
 
 BAD_FILES = [
-    ("latin1.csv", b"outlet,title,text\nO,T,good text\nO,T2,caf\xe9 au lait\n",
-     "latin1.csv, line 3: not valid UTF-8 (byte 0xe9)"),
+    (
+        "latin1.csv",
+        b"outlet,title,text\nO,T,good text\nO,T2,caf\xe9 au lait\n",
+        "latin1.csv, line 3: not valid UTF-8 (byte 0xe9)",
+    ),
     ("empty.csv", bad_csv('O,T,"   "\n'), "empty.csv, line 2: the text is empty"),
-    ("columns.csv", bad_csv("O,T\n", header="outlet,title"), "columns.csv, line 1: missing column(s) text"),
-    ("date.csv", bad_csv("O,T,Text here.,2023-13-45\n", header="outlet,title,text,date"),
-     "date.csv, line 2: the date '2023-13-45' is not YYYY-MM-DD"),
-    ("url.csv", bad_csv("O,T,Text here.,ftp://x.example/a\n", header="outlet,title,text,url"),
-     "url.csv, line 2: the url 'ftp://x.example/a' is not an http(s) address"),
-    ("nul.csv", bad_csv('O,T,"Text\x00here."\n'), "nul.csv, line 2: the text contains a NUL character"),
+    (
+        "columns.csv",
+        bad_csv("O,T\n", header="outlet,title"),
+        "columns.csv, line 1: missing column(s) text",
+    ),
+    (
+        "date.csv",
+        bad_csv("O,T,Text here.,2023-13-45\n", header="outlet,title,text,date"),
+        "date.csv, line 2: the date '2023-13-45' is not YYYY-MM-DD",
+    ),
+    (
+        "url.csv",
+        bad_csv("O,T,Text here.,ftp://x.example/a\n", header="outlet,title,text,url"),
+        "url.csv, line 2: the url 'ftp://x.example/a' is not an http(s) address",
+    ),
+    (
+        "nul.csv",
+        bad_csv('O,T,"Text\x00here."\n'),
+        "nul.csv, line 2: the text contains a NUL character",
+    ),
     ("cells.csv", bad_csv("O,T,Text.,extra\n"), "cells.csv, line 2: more cells than columns"),
-    ("outlet.csv", bad_csv("---,T,Text.\n"), "outlet.csv, line 2: the outlet name needs at least one letter"),
-    ("blank.csv", bad_csv(",,Text.\n"), "blank.csv, line 2: the outlet is empty; the title is empty"),
+    (
+        "outlet.csv",
+        bad_csv("---,T,Text.\n"),
+        "outlet.csv, line 2: the outlet name needs at least one letter",
+    ),
+    (
+        "blank.csv",
+        bad_csv(",,Text.\n"),
+        "blank.csv, line 2: the outlet is empty; the title is empty",
+    ),
     ("headeronly.csv", b"outlet,title,text\n", "headeronly.csv: no documents found"),
-    ("json.jsonl", b'{"outlet": "O", "title": "T", "text": "Fine."}\n{"outlet": "O",\n',
-     "json.jsonl, line 2: invalid JSON"),
+    (
+        "json.jsonl",
+        b'{"outlet": "O", "title": "T", "text": "Fine."}\n{"outlet": "O",\n',
+        "json.jsonl, line 2: invalid JSON",
+    ),
     ("list.jsonl", b'["O", "T", "Text"]\n', "list.jsonl, line 1: each line must be a JSON object"),
-    ("fields.jsonl", b'{"outlet": "O", "text": "Text."}\n', "fields.jsonl, line 1: missing field(s) title"),
-    ("types.jsonl", b'{"outlet": "O", "title": 7, "text": "Text."}\n', "types.jsonl, line 1: field(s) title must be text"),
-    ("nul.jsonl", b'{"outlet": "O", "title": "T", "text": "A\\u0000B."}\n',
-     "nul.jsonl, line 1: the text contains a NUL character"),
-    ("invisible.jsonl", b'{"outlet": "O", "title": "T", "text": "\\u200b\\u200e"}\n',
-     "invisible.jsonl, line 1: the text has no passages"),
+    (
+        "fields.jsonl",
+        b'{"outlet": "O", "text": "Text."}\n',
+        "fields.jsonl, line 1: missing field(s) title",
+    ),
+    (
+        "types.jsonl",
+        b'{"outlet": "O", "title": 7, "text": "Text."}\n',
+        "types.jsonl, line 1: field(s) title must be text",
+    ),
+    (
+        "nul.jsonl",
+        b'{"outlet": "O", "title": "T", "text": "A\\u0000B."}\n',
+        "nul.jsonl, line 1: the text contains a NUL character",
+    ),
+    (
+        "invisible.jsonl",
+        b'{"outlet": "O", "title": "T", "text": "\\u200b\\u200e"}\n',
+        "invisible.jsonl, line 1: the text has no passages",
+    ),
     ("notes.txt", b"Just text.", "notes.txt: unsupported file type .txt"),
     ("broken.zip", b"PK not really", "broken.zip: not a valid .zip archive"),
-    ("nomanifest.zip", make_zip({"a.txt": ARTICLE}), "nomanifest.zip: the archive has no manifest.csv"),
-    ("missing.zip", make_zip({"manifest.csv": "file,outlet,title\nnope.txt,O,T\n"}),
-     "missing.zip/manifest.csv, line 2: file 'nope.txt' is missing"),
+    (
+        "nomanifest.zip",
+        make_zip({"a.txt": ARTICLE}),
+        "nomanifest.zip: the archive has no manifest.csv",
+    ),
+    (
+        "missing.zip",
+        make_zip({"manifest.csv": "file,outlet,title\nnope.txt,O,T\n"}),
+        "missing.zip/manifest.csv, line 2: file 'nope.txt' is missing",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_bad_file_is_reported_by_file_line_and_reason_and_nothing_is_written(existing, tmp_path, name, data, message):
+def test_bad_file_is_reported_by_file_line_and_reason_and_nothing_is_written(
+    existing, tmp_path, name, data, message
+):
     path = tmp_path / name
     path.write_bytes(data)
     report = import_path(path)
@@ -244,28 +335,42 @@ def test_bad_file_is_reported_by_file_line_and_reason_and_nothing_is_written(exi
 
 
 def test_one_good_and_one_bad_record_write_neither(existing, tmp_path):
-    path = write_csv(tmp_path / "mixed.csv", [["New Outlet", "Good", ARTICLE], ["New Outlet", "", "Text."]])
+    path = write_csv(
+        tmp_path / "mixed.csv", [["New Outlet", "Good", ARTICLE], ["New Outlet", "", "Text."]]
+    )
     report = import_path(path)
-    assert report.errors == [f"{path}, line 5: the title is empty"]  # the good record spans lines 2-4
+    assert report.errors == [
+        f"{path}, line 5: the title is empty"
+    ]  # the good record spans lines 2-4
     assert counts() == existing
     assert not Source.objects.filter(name="New Outlet").exists()
 
 
 def test_a_record_is_reported_by_the_line_it_starts_on(existing, tmp_path):
-    path = write_csv(tmp_path / "multi.csv", [["O", "T", "Line one.\nLine two.\nLine three."], ["O", "", "X."]])
+    path = write_csv(
+        tmp_path / "multi.csv", [["O", "T", "Line one.\nLine two.\nLine three."], ["O", "", "X."]]
+    )
     report = import_path(path)
     assert report.errors == [f"{path}, line 5: the title is empty"]
 
 
 def test_every_bad_record_is_reported(existing, tmp_path):
-    path = write_csv(tmp_path / "two.csv", [["O", "T", ""], ["O", "T", "Good."], ["O", "T", "X.", "not-a-date"]],
-                     header=("outlet", "title", "text", "date"))
+    path = write_csv(
+        tmp_path / "two.csv",
+        [["O", "T", ""], ["O", "T", "Good."], ["O", "T", "X.", "not-a-date"]],
+        header=("outlet", "title", "text", "date"),
+    )
     assert import_path(path).errors == [
         f"{path}, line 2: the text is empty",
         f"{path}, line 4: the date 'not-a-date' is not YYYY-MM-DD",
     ]
-    jsonl = write_jsonl(tmp_path / "two.jsonl", [{"outlet": "O", "title": "T", "text": "A.", "date": "x"},
-                                                  {"outlet": "O", "title": "T", "text": "B.", "url": "nope"}])
+    jsonl = write_jsonl(
+        tmp_path / "two.jsonl",
+        [
+            {"outlet": "O", "title": "T", "text": "A.", "date": "x"},
+            {"outlet": "O", "title": "T", "text": "B.", "url": "nope"},
+        ],
+    )
     assert import_path(jsonl).errors == [
         f"{jsonl}, line 1: the date 'x' is not YYYY-MM-DD",
         f"{jsonl}, line 2: the url 'nope' is not an http(s) address",
@@ -275,7 +380,11 @@ def test_every_bad_record_is_reported(existing, tmp_path):
 
 def test_folder_manifest_naming_a_missing_file(existing, tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    write_csv(tmp_path / "manifest.csv", [["a.txt", "O", "A"], ["gone.txt", "O", "B"]], header=("file", "outlet", "title"))
+    write_csv(
+        tmp_path / "manifest.csv",
+        [["a.txt", "O", "A"], ["gone.txt", "O", "B"]],
+        header=("file", "outlet", "title"),
+    )
     report = import_path(tmp_path)
     assert report.errors == [f"{tmp_path / 'manifest.csv'}, line 3: file 'gone.txt' is missing"]
     assert counts() == existing
@@ -285,13 +394,20 @@ def test_folder_text_file_that_is_not_utf8_names_manifest_line_and_file(existing
     (tmp_path / "a.txt").write_bytes(b"Headline\n\nCaf\xe9.")
     write_csv(tmp_path / "manifest.csv", [["a.txt", "O", "A"]], header=("file", "outlet", "title"))
     (error,) = import_path(tmp_path).errors
-    assert error == f"{tmp_path / 'manifest.csv'}, line 2: a.txt, line 3: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    assert (
+        error
+        == f"{tmp_path / 'manifest.csv'}, line 2: a.txt, line 3: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    )
     assert counts() == existing
 
 
 def test_folder_without_manifest_and_nonexistent_path(existing, tmp_path):
-    assert import_path(tmp_path).errors == [f"{tmp_path}: no manifest.csv in this folder (columns: file, outlet, title, url, date, byline)"]
-    assert import_path(tmp_path / "nope.csv").errors == [f"{tmp_path / 'nope.csv'}: no such file or folder"]
+    assert import_path(tmp_path).errors == [
+        f"{tmp_path}: no manifest.csv in this folder (columns: file, outlet, title, url, date, byline)"
+    ]
+    assert import_path(tmp_path / "nope.csv").errors == [
+        f"{tmp_path / 'nope.csv'}: no such file or folder"
+    ]
     assert counts() == existing
 
 
@@ -299,7 +415,9 @@ def test_manifest_cannot_reach_outside_its_folder(existing, tmp_path):
     (tmp_path / "secret.txt").write_text("Secret\n\nText.", encoding="utf-8")
     folder = tmp_path / "corpus"
     folder.mkdir()
-    write_csv(folder / "manifest.csv", [["../secret.txt", "O", "A"]], header=("file", "outlet", "title"))
+    write_csv(
+        folder / "manifest.csv", [["../secret.txt", "O", "A"]], header=("file", "outlet", "title")
+    )
     assert "file '../secret.txt' is missing" in import_path(folder).errors[0]
     assert counts() == existing
 

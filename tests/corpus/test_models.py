@@ -120,7 +120,10 @@ def test_kinds_and_modes_mirror_the_segmentation_module():
     from corpus import segmentation
 
     assert set(Passage.Kind.values) == {
-        segmentation.HEADLINE, segmentation.BODY, segmentation.BULLET,
-        segmentation.CAPTION, segmentation.BOILERPLATE,
+        segmentation.HEADLINE,
+        segmentation.BODY,
+        segmentation.BULLET,
+        segmentation.CAPTION,
+        segmentation.BOILERPLATE,
     }
     assert tuple(Document.Segmentation.values) == segmentation.MODES

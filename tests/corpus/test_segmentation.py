@@ -46,18 +46,30 @@ def texts_of_kind(text, kind, mode=SENTENCE):
 
 def test_us_and_us_made_in_seed_sentences_do_not_end_a_sentence():
     found = passages(seed_text("004"))
-    assert (BODY, "The U.S. military retreated from Afghanistan two years ago, leaving behind weapons "
-            "that are now turning up in far-flung trouble spots where terrorists are fighting and "
-            "killing America’s allies.") in found
-    assert (BODY, "In markets, merchants with Taliban permits are offering U.S.-made automatic assault "
-            "rifles and handguns for sale.") in found
-    assert (BODY, "In the face of the Taliban sweep, the U.S.-backed and trained Afghan military crumbled.") in found
+    assert (
+        BODY,
+        "The U.S. military retreated from Afghanistan two years ago, leaving behind weapons "
+        "that are now turning up in far-flung trouble spots where terrorists are fighting and "
+        "killing America’s allies.",
+    ) in found
+    assert (
+        BODY,
+        "In markets, merchants with Taliban permits are offering U.S.-made automatic assault "
+        "rifles and handguns for sale.",
+    ) in found
+    assert (
+        BODY,
+        "In the face of the Taliban sweep, the U.S.-backed and trained Afghan military crumbled.",
+    ) in found
 
 
 def test_aug_abbreviation_in_seed_sentence_does_not_end_it():
-    assert (BODY, "He was sworn in on Aug. 14 to lead a national government that would supervise "
-            "legislative general elections amid one of the Islamic nation’s greatest economic "
-            "crises.") in passages(seed_text("002"))
+    assert (
+        BODY,
+        "He was sworn in on Aug. 14 to lead a national government that would supervise "
+        "legislative general elections amid one of the Islamic nation’s greatest economic "
+        "crises.",
+    ) in passages(seed_text("002"))
 
 
 def test_titles_and_times_do_not_end_a_synthetic_sentence():
@@ -76,18 +88,30 @@ def test_titles_and_times_do_not_end_a_synthetic_sentence():
 @pytest.mark.parametrize(
     ("prefix", "sentence"),
     [
-        ("001", "According to a March 2022 report presented by the US Department of Defense (DOD) to "
-         "Congress, nearly $7.2 billion worth of military assets were left behind, including 78 "
-         "aircraft, over 40,000 vehicles, more than 300,000 weapons, and specialized equipment such as "
-         "night vision goggles, surveillance technology, communication devices, and biometric tools."),
-        ("003", "Some 316,260 small arms — including rifles, sniper rifles, pistols, machine guns, grenade "
-         "launchers and howitzers — along with communications, explosives detection, night vision and "
-         "other surveillance equipment were also in the Kabul government’s inventory when the Taliban "
-         "retook control of Afghanistan."),
-        ("000", "In 2024 alone, terrorist attacks surged by over 45%, underscoring the severity of this "
-         "security crisis."),
-        ("004", "The U.S. Department of Defense estimated that left-behind stockpiles of arms and vehicles "
-         "were worth $7.12 billion of the $18.6 billion spent in 2002 on arming the Afghan security forces."),
+        (
+            "001",
+            "According to a March 2022 report presented by the US Department of Defense (DOD) to "
+            "Congress, nearly $7.2 billion worth of military assets were left behind, including 78 "
+            "aircraft, over 40,000 vehicles, more than 300,000 weapons, and specialized equipment such as "
+            "night vision goggles, surveillance technology, communication devices, and biometric tools.",
+        ),
+        (
+            "003",
+            "Some 316,260 small arms — including rifles, sniper rifles, pistols, machine guns, grenade "
+            "launchers and howitzers — along with communications, explosives detection, night vision and "
+            "other surveillance equipment were also in the Kabul government’s inventory when the Taliban "
+            "retook control of Afghanistan.",
+        ),
+        (
+            "000",
+            "In 2024 alone, terrorist attacks surged by over 45%, underscoring the severity of this "
+            "security crisis.",
+        ),
+        (
+            "004",
+            "The U.S. Department of Defense estimated that left-behind stockpiles of arms and vehicles "
+            "were worth $7.12 billion of the $18.6 billion spent in 2002 on arming the Afghan security forces.",
+        ),
     ],
 )
 def test_figures_in_seed_sentences_stay_inside_one_passage(prefix, sentence):
@@ -107,11 +131,16 @@ def test_synthetic_figures_do_not_split_sentences():
 
 def test_seed_quotation_over_two_sentences_stays_with_its_attribution():
     found = passages(seed_text("002"))
-    assert (BODY, "“The buying back technique must be undertaken in Pakistan through a variety of "
-            "avenues, both official and unofficial. The response, however, must not be limited to the "
-            "buyback option,” Shah said.") in found
-    assert not any(t == "The response, however, must not be limited to the buyback option,” Shah said."
-                   for _, t in found)
+    assert (
+        BODY,
+        "“The buying back technique must be undertaken in Pakistan through a variety of "
+        "avenues, both official and unofficial. The response, however, must not be limited to the "
+        "buyback option,” Shah said.",
+    ) in found
+    assert not any(
+        t == "The response, however, must not be limited to the buyback option,” Shah said."
+        for _, t in found
+    )
 
 
 def test_straight_quotes_over_sentences_are_merged_too():
@@ -155,8 +184,10 @@ def test_synthetic_bullets_with_dashes_stars_and_numbers():
 
 def test_seed_headlines_and_subheads_are_headline_passages():
     headlines = texts_of_kind(seed_text("000"), HEADLINE)
-    assert headlines[0] == ("Pakistan Urges US to Reclaim Weapons Abandoned in Afghanistan, as Militants "
-                            "Use Them Against Its Forces – A Taste of Its Own Medicine?")
+    assert headlines[0] == (
+        "Pakistan Urges US to Reclaim Weapons Abandoned in Afghanistan, as Militants "
+        "Use Them Against Its Forces – A Taste of Its Own Medicine?"
+    )
     assert "US Weapons Now Fueling Pakistan’s Insurgencies" in headlines
     assert "Global Implications" in headlines
     assert "Conclusion: A Dangerous Cycle of Blowback" in headlines
@@ -176,16 +207,21 @@ def test_a_first_line_that_is_a_paragraph_is_split_into_sentences():
 
 
 def test_seed_dateline_stays_in_its_sentence():
-    assert (BODY, "[Islamabad] Pakistan’s caretaker Prime Minister said on Monday that weapons left behind "
-            "by US forces during the withdrawal from Afghanistan were now in the hands of "
-            "“insurgents.”") in passages(seed_text("002"))
+    assert (
+        BODY,
+        "[Islamabad] Pakistan’s caretaker Prime Minister said on Monday that weapons left behind "
+        "by US forces during the withdrawal from Afghanistan were now in the hands of "
+        "“insurgents.”",
+    ) in passages(seed_text("002"))
 
 
 def test_seed_photo_captions_and_credits_are_caption_passages():
     captions = texts_of_kind(seed_text("002"), CAPTION)
-    caption = ("Pakistan's caretaker Prime Minister Anwaar-ul-Haq Kakar awards appreciation certificate "
-               "to rescuer Mohammad Ali, zipline rescuer of Battagram chairlift incident, during a "
-               "ceremony at Prime Minister House in Islamabad, Pakistan, August 24, 2023.")
+    caption = (
+        "Pakistan's caretaker Prime Minister Anwaar-ul-Haq Kakar awards appreciation certificate "
+        "to rescuer Mohammad Ali, zipline rescuer of Battagram chairlift incident, during a "
+        "ceremony at Prime Minister House in Islamabad, Pakistan, August 24, 2023."
+    )
     credit = "(photo credit: Press Information Department (PID)/Handout via REUTERS)"
     # The caption with its credit, then the caption alone and the credit on its own line.
     assert captions[:4] == [caption, credit, caption, credit]
@@ -198,11 +234,18 @@ def test_seed_caption_blocks_above_a_getty_credit_are_captions():
     captions = texts_of_kind(text, CAPTION)
     assert captions.count("Los Angeles Times via Getty Images") == 2
     assert "AFP via Getty Images" in captions
-    assert ("$7 billion worth of military equipment was in the hands of the Western-backed Afghan "
-            "government before its collapse.") in captions
-    assert "The Pakistani Taliban may have bought some equipment from the Afghan Taliban." in captions
+    assert (
+        "$7 billion worth of military equipment was in the hands of the Western-backed Afghan "
+        "government before its collapse."
+    ) in captions
+    assert (
+        "The Pakistani Taliban may have bought some equipment from the Afghan Taliban." in captions
+    )
     # The article sentence after the block is body again.
-    assert (BODY, "The Pakistani Taliban are allies but not affiliated with the Afghan Taliban.") in passages(text)
+    assert (
+        BODY,
+        "The Pakistani Taliban are allies but not affiliated with the Afghan Taliban.",
+    ) in passages(text)
 
 
 @pytest.mark.parametrize(
@@ -214,8 +257,11 @@ def test_seed_caption_blocks_above_a_getty_credit_are_captions():
         ("001", "YOU MAY BE INTERESTED IN"),
         ("001", "Other News"),
         ("001", "HomeAsiaAfghanistanPakistan Alarmed Over US Weapons in Afghanistan"),
-        ("001", "The views expressed in this article are the author’s own and do not necessarily reflect "
-         "Coverpage’s editorial stance."),
+        (
+            "001",
+            "The views expressed in this article are the author’s own and do not necessarily reflect "
+            "Coverpage’s editorial stance.",
+        ),
         ("002", "For more stories from The Media Line go to"),
         ("003", "Related Articles"),
         ("003", "Back to top button"),
@@ -234,8 +280,11 @@ def test_seed_hashtag_line_is_one_boilerplate_passage():
 def test_seed_run_on_sights_dot_the_is_split():
     found = passages(seed_text("004"))
     assert (BODY, "They are using night vision and thermal sights.") in found
-    assert (BODY, "The night vision equipment, in particular, is used to target Pakistani security "
-            "personnel and police on a daily basis.") in found
+    assert (
+        BODY,
+        "The night vision equipment, in particular, is used to target Pakistani security "
+        "personnel and police on a daily basis.",
+    ) in found
 
 
 def test_syntok_is_the_library_that_splits_the_run_on_and_the_credit():
@@ -243,10 +292,14 @@ def test_syntok_is_the_library_that_splits_the_run_on_and_the_credit():
 
     (pysbd and blingfire keep "sights.The" together; they are not dependencies.)
     """
-    run_on = ("They are using night vision and thermal sights.The night vision equipment, in "
-              "particular, is used to target Pakistani security personnel and police on a daily basis.")
-    caption = ("TALIBAN SOLDIERS celebrate on the second anniversary of the fall of Kabul, on a street "
-               "near the US embassy in the Afghan capital, last month. (credit: ALI KHARA/REUTERS)")
+    run_on = (
+        "They are using night vision and thermal sights.The night vision equipment, in "
+        "particular, is used to target Pakistani security personnel and police on a daily basis."
+    )
+    caption = (
+        "TALIBAN SOLDIERS celebrate on the second anniversary of the fall of Kabul, on a street "
+        "near the US embassy in the Afghan capital, last month. (credit: ALI KHARA/REUTERS)"
+    )
 
     def syntok_sentences(line):
         return [len(sentence) for paragraph in segmenter.analyze(line) for sentence in paragraph]
@@ -286,9 +339,16 @@ def test_paragraph_mode_keeps_kinds():
 def test_every_kind_of_line_break_ends_a_line(newline):
     text = newline.join(["Headline Here", "", "First sentence. Second one.", "Third line."])
     assert [t for _, t in passages(text, PARAGRAPH)] == [
-        "Headline Here", "First sentence. Second one.", "Third line."
+        "Headline Here",
+        "First sentence. Second one.",
+        "Third line.",
     ]
-    assert [t for _, t in passages(text)] == ["Headline Here", "First sentence.", "Second one.", "Third line."]
+    assert [t for _, t in passages(text)] == [
+        "Headline Here",
+        "First sentence.",
+        "Second one.",
+        "Third line.",
+    ]
 
 
 def test_zero_width_and_bom_are_not_passages_or_edges():
@@ -330,11 +390,48 @@ def test_segment_many_yields_spans_in_order_without_workers():
 # Properties on arbitrary text -----------------------------------------------------
 
 NEWS_BITS = [
-    "The U.S. spent $7.2 billion. ", "Gen. Lee said at 9 a.m. ", "“We will win. They lose,” he said. ",
-    "sights.The night ", "  • A bullet, ", "(photo credit: X/REUTERS)", "Comments (0)", "#Tag #More",
-    "316,260 ", "45% ", "\r\n", "\n", "\n\n", "\r", "\u2028", "\u200b", "\u200d", "\u200e", "\u200f",
-    "\u202b", "\u202c", "\ufeff", "\u00a0", "\t", "😀", "👍🏽", "👨‍👩‍👧", "שלום עולם. ", "مرحبا. ",
-    "日本語の文。", "é", "e\u0301", "\x00", "\x0b", "\x0c", "\x85", '"', "'", ".", "?", "!", "…",
+    "The U.S. spent $7.2 billion. ",
+    "Gen. Lee said at 9 a.m. ",
+    "“We will win. They lose,” he said. ",
+    "sights.The night ",
+    "  • A bullet, ",
+    "(photo credit: X/REUTERS)",
+    "Comments (0)",
+    "#Tag #More",
+    "316,260 ",
+    "45% ",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "\r",
+    "\u2028",
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202b",
+    "\u202c",
+    "\ufeff",
+    "\u00a0",
+    "\t",
+    "😀",
+    "👍🏽",
+    "👨‍👩‍👧",
+    "שלום עולם. ",
+    "مرحبا. ",
+    "日本語の文。",
+    "é",
+    "e\u0301",
+    "\x00",
+    "\x0b",
+    "\x0c",
+    "\x85",
+    '"',
+    "'",
+    ".",
+    "?",
+    "!",
+    "…",
 ]
 news_text = st.lists(st.sampled_from(NEWS_BITS) | st.text(max_size=12), max_size=60).map("".join)
 long_line = st.builds(

@@ -26,10 +26,49 @@ FUZZ = settings(
 
 # Characters that broke or could break a parser, a database or a page.
 HOSTILE_CHARS = [
-    "\x00", "\x01", "\x1f", "\x7f", "\x85", "\t", "\r", "\n", "\x0b", "\x0c",
-    "\u2028", "\u2029", "\u200b", "\u200d", "\u200e", "\u202e", "\u202d", "\ufeff", "\ufffd",
-    "\u0301", "\u05d0", "\u0627", "\U0001f468", "\U0001f9d1", "\U0001d54f", "\U000e0041",
-    '"', "'", ",", ";", "<", ">", "&", "=", "+", "-", "@", "\\", "{", "}", "[", "]", ":",
+    "\x00",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\t",
+    "\r",
+    "\n",
+    "\x0b",
+    "\x0c",
+    "\u2028",
+    "\u2029",
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\u202e",
+    "\u202d",
+    "\ufeff",
+    "\ufffd",
+    "\u0301",
+    "\u05d0",
+    "\u0627",
+    "\U0001f468",
+    "\U0001f9d1",
+    "\U0001d54f",
+    "\U000e0041",
+    '"',
+    "'",
+    ",",
+    ";",
+    "<",
+    ">",
+    "&",
+    "=",
+    "+",
+    "-",
+    "@",
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
 ]
 CHAR = st.one_of(st.characters(codec="utf-8"), st.sampled_from(HOSTILE_CHARS))
 SHORT = st.text(alphabet=CHAR, max_size=30)
@@ -45,8 +84,18 @@ SAMPLE_TEXTS = [
 ]
 TEXT = st.one_of(st.sampled_from(SAMPLE_TEXTS), st.text(alphabet=CHAR, max_size=200))
 SPECIAL_CELLS = [
-    "", " ", "2023-09-04", "2023-02-30", "20230904", "yesterday", "https://example.org/a",
-    "javascript:alert(1)", "http://", "x" * 1001, "Ö" * 201, "=HYPERLINK(\"http://x\")",
+    "",
+    " ",
+    "2023-09-04",
+    "2023-02-30",
+    "20230904",
+    "yesterday",
+    "https://example.org/a",
+    "javascript:alert(1)",
+    "http://",
+    "x" * 1001,
+    "Ö" * 201,
+    '=HYPERLINK("http://x")',
 ]
 CELL = st.one_of(SHORT, st.sampled_from(SPECIAL_CELLS), TEXT)
 CSV_COLUMNS = ["outlet", "title", "text", "url", "date", "byline", "outlet_url"]
@@ -102,7 +151,9 @@ def csv_text(rows, newline="\n", quoting=csv.QUOTE_MINIMAL):
 @st.composite
 def encoded(draw, text):
     """The text in UTF-8 mostly, sometimes in another encoding or with random bytes spliced in."""
-    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]))
+    encoding = draw(
+        st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"])
+    )
     data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 4)) == 0:
         at = draw(st.integers(0, len(data)))
@@ -123,7 +174,11 @@ def table_text(draw, columns):
     if draw(st.integers(0, 4)) == 0:
         header = [h.upper() if draw(st.booleans()) else f" {h} " for h in header]
     width = len(header)
-    row = st.lists(CELL, min_size=max(0, width - 1), max_size=width + 1) if width else st.lists(CELL, max_size=3)
+    row = (
+        st.lists(CELL, min_size=max(0, width - 1), max_size=width + 1)
+        if width
+        else st.lists(CELL, max_size=3)
+    )
     rows = draw(st.lists(row, max_size=5))
     if rows and draw(st.booleans()):
         rows = rows + rows[: draw(st.integers(1, len(rows)))]  # duplicate records
@@ -135,7 +190,11 @@ def table_text(draw, columns):
 @st.composite
 def valid_records(draw):
     """Records the importer must accept: outlet, title and text with hostile but storable content."""
-    word = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]), min_size=1, max_size=12)
+    word = st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]),
+        min_size=1,
+        max_size=12,
+    )
     name = word.filter(lambda s: slugify(s, allow_unicode=True) and s.strip() == s)
     sentence = st.builds(lambda ws: " ".join(ws) + ".", st.lists(word, min_size=1, max_size=8))
     text = st.builds(
@@ -163,8 +222,35 @@ def stored_text(record):
 
 ALLOWED = {200, 302, 400, 404, 405}
 FORM_TEXT = st.text(alphabet=CHAR, max_size=40)
-NUMBERS = ["0", "-1", "1", "2", "3", "32767", "32768", "99999999999999999999", "1e3", "1.5", "NaN", "٣", "²", "0x10"]
-SPECIAL = ["", " ", "\x00", "x" * 301, "y" * 6000, "z" * 200_000, "<script>alert(1)</script>", "None", "null", "[]", "{}"]
+NUMBERS = [
+    "0",
+    "-1",
+    "1",
+    "2",
+    "3",
+    "32767",
+    "32768",
+    "99999999999999999999",
+    "1e3",
+    "1.5",
+    "NaN",
+    "٣",
+    "²",
+    "0x10",
+]
+SPECIAL = [
+    "",
+    " ",
+    "\x00",
+    "x" * 301,
+    "y" * 6000,
+    "z" * 200_000,
+    "<script>alert(1)</script>",
+    "None",
+    "null",
+    "[]",
+    "{}",
+]
 VALUE = st.one_of(FORM_TEXT, st.sampled_from(NUMBERS), st.sampled_from(SPECIAL))
 
 # Tables a failed request may still write: sessions (the test client's log-in),
@@ -205,7 +291,9 @@ def post_and_check(client, url, data, allowed=ALLOWED, shows_error=True, content
         assert not changed, f"a refused request (status {response.status_code}) changed {changed}"
         if response.status_code == 200 and shows_error:
             html = response.content.decode()
-            assert "errorlist" in html or 'role="alert"' in html or "errornote" in html, "no error shown"
+            assert "errorlist" in html or 'role="alert"' in html or "errornote" in html, (
+                "no error shown"
+            )
     return response
 
 

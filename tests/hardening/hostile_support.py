@@ -112,8 +112,12 @@ def import_by(route, rec, tmp_path, client=None):
     if route == "zip":
         return import_upload("hostile.zip", as_zip(rec)).errors
     if route == "admin":
-        upload = SimpleUploadedFile("hostile.jsonl", as_jsonl(rec), content_type="application/jsonl")
-        response = client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+        upload = SimpleUploadedFile(
+            "hostile.jsonl", as_jsonl(rec), content_type="application/jsonl"
+        )
+        response = client.post(
+            reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+        )
         if response.status_code == 302:
             return []
         assert response.status_code == 200
@@ -146,7 +150,12 @@ class Inspector(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag}> has a handler attribute {name}={value!r}")
             if value and name in {"href", "src", "action", "formaction", "xlink:href", "srcdoc"}:
-                if re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(("javascript:", "data:", "vbscript:")) or name == "srcdoc":
+                if (
+                    re.sub(r"[\s\x00-\x1f]", "", value)
+                    .lower()
+                    .startswith(("javascript:", "data:", "vbscript:"))
+                    or name == "srcdoc"
+                ):
                     self.problems.append(f"<{tag} {name}={value!r}>")
             if value:
                 self.values.append(value)

@@ -34,7 +34,7 @@ PAYLOADS = [
     '<script>window.__pwned = "inline"; document.title = "pwned"; alert("inline")</script>',
     "\u202e<script>alert('rtl')</script>\u202c \u200b<b onmouseover=alert('zw')>hover</b> 👨\u200d👩\u200d👧",
     "<img src=x-pwned.png onerror=\"window.__pwned='img'; alert('img')\">",
-    '"><svg onload="window.__pwned=\'svg\'; alert(\'svg\')"></svg>',
+    "\"><svg onload=\"window.__pwned='svg'; alert('svg')\"></svg>",
     "<a href=\"javascript:window.__pwned='link';alert('link')\">click me</a>",
     "<input autofocus onfocus=\"window.__pwned='focus'; alert('focus')\">",
     "<iframe srcdoc=\"<script>parent.__pwned='iframe'</script>\"></iframe>",
@@ -43,14 +43,18 @@ PAYLOADS = [
 ]
 # The headline carries the first payload, a paragraph each of the others: nine passages,
 # all on the first annotation page (which shows eight passages after the current one).
-TEXT = "\n\n".join([f"Headline {PAYLOADS[0]}", *(f"Paragraph {i}: {p} end." for i, p in enumerate(PAYLOADS[1:], 1))])
+TEXT = "\n\n".join(
+    [
+        f"Headline {PAYLOADS[0]}",
+        *(f"Paragraph {i}: {p} end." for i, p in enumerate(PAYLOADS[1:], 1)),
+    ]
+)
 TITLE = "<img src=x-title.png onerror=\"document.title='pwned'\"> title"
 OUTLET = "<svg onload=alert('outlet')> Outlet"
 BYLINE = "By <script>alert('byline')</script>"
 URL = "https://example.org/?q=\"><script>alert('url')</script>"
 NOTE = "</textarea><script>window.__pwned='note'; alert('note')</script>"
 CITED = "\"><img src=x-cited.png onerror=alert('cited')>"
-
 
 
 @pytest.fixture
@@ -95,15 +99,24 @@ def assert_nothing_ran(page, watch):
     assert watch.dialogs == [], f"a dialog opened: {watch.dialogs}"
     assert page.evaluate(f"typeof {PWNED}") == "undefined", page.evaluate(PWNED)
     assert "pwned" not in page.title()
-    assert not [u for u in watch.requests if "pwned" in u or "x-title" in u or "x-cited" in u], watch.requests
+    assert not [u for u in watch.requests if "pwned" in u or "x-title" in u or "x-cited" in u], (
+        watch.requests
+    )
     assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
-    assert page.evaluate("document.querySelectorAll('main img, main svg, main iframe, main meta, main b').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('main img, main svg, main iframe, main meta, main b').length"
+        )
+        == 0
+    )
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")], hrefs
     assert watch.errors == [], watch.errors
 
 
-def test_script_payloads_in_a_passage_do_not_run_and_show_as_text(browser, live_server, hostile_campaign, users):
+def test_script_payloads_in_a_passage_do_not_run_and_show_as_text(
+    browser, live_server, hostile_campaign, users
+):
     page, watch = new_page(browser)
     log_in(page, live_server.url, "alice", PASSWORD, "/c/hostile-campaign/")
     with page.expect_navigation():
@@ -114,7 +127,9 @@ def test_script_payloads_in_a_passage_do_not_run_and_show_as_text(browser, live_
 
     # Every passage of the document is on the page as text, character for character.
     passages = [p.text for p in context_passages(Assignment.objects.get(pk=first).passage)]
-    assert len(passages) == Passage.objects.filter(document__source__name=OUTLET).count(), "all on one page"
+    assert len(passages) == Passage.objects.filter(document__source__name=OUTLET).count(), (
+        "all on one page"
+    )
     shown = page.locator(".doc p.passage").all_text_contents()
     assert shown == passages
     for payload in PAYLOADS:
@@ -149,15 +164,26 @@ def test_script_payloads_in_a_passage_do_not_run_and_show_as_text(browser, live_
     assert page.input_value("#id_cited_source") == CITED
 
 
-def test_curator_pages_listing_hostile_text_run_nothing(browser, live_server, hostile_campaign, users):
+def test_curator_pages_listing_hostile_text_run_nothing(
+    browser, live_server, hostile_campaign, users
+):
     campaign = hostile_campaign
     for reviewer in ("alice", "bob"):
         for _ in range(3):
             assignment = services.claim_next(campaign, users[reviewer])
-            services.save_annotation(campaign, users[reviewer], assignment.pk, {
-                "label": "opinion", "cited_source": CITED, "cited_type": "named_person",
-                "markers": [], "confidence": "high", "note": NOTE,
-            })
+            services.save_annotation(
+                campaign,
+                users[reviewer],
+                assignment.pk,
+                {
+                    "label": "opinion",
+                    "cited_source": CITED,
+                    "cited_type": "named_person",
+                    "markers": [],
+                    "confidence": "high",
+                    "note": NOTE,
+                },
+            )
     page, watch = new_page(browser)
     log_in(page, live_server.url, "carol", PASSWORD, f"/c/{campaign.slug}/")
     for path in ("annotations/", "agreement/"):
@@ -165,4 +191,3 @@ def test_curator_pages_listing_hostile_text_run_nothing(browser, live_server, ho
         assert_nothing_ran(page, watch)
     assert OUTLET in page.locator("main").text_content()  # the agreement page's outlet table
     assert TITLE in page.locator("main").text_content()
-

@@ -80,7 +80,9 @@ class Worker:
         self.campaign_url = reverse("annotate:campaign", args=[campaign.slug])
 
     def login(self):
-        response = self.client.post(reverse("login"), {"username": self.reviewer.username, "password": PASSWORD})
+        response = self.client.post(
+            reverse("login"), {"username": self.reviewer.username, "password": PASSWORD}
+        )
         assert response.status_code == 302, (self.reviewer.username, response.status_code)
 
     def save(self, url, answer):
@@ -158,14 +160,23 @@ def test_twenty_reviewers_at_once_lose_nothing_duplicate_nothing_and_keep_every_
     posted = {}  # assignment id -> (reviewer id, answers in order)
     for w in workers:
         for assignment_id, answers in w.posted.items():
-            assert assignment_id not in posted, f"two reviewers posted to assignment {assignment_id}"
+            assert assignment_id not in posted, (
+                f"two reviewers posted to assignment {assignment_id}"
+            )
             posted[assignment_id] = (w.reviewer.pk, answers)
-    assert sum(1 for w in workers if w.done) >= WORKERS // 2, "the work did not spread over the reviewers"
-    assert any(len(answers) > 1 for _, answers in posted.values()), "no double submit or revision happened"
+    assert sum(1 for w in workers if w.done) >= WORKERS // 2, (
+        "the work did not spread over the reviewers"
+    )
+    assert any(len(answers) > 1 for _, answers in posted.values()), (
+        "no double submit or revision happened"
+    )
 
     # Every submitted annotation is there exactly once, with the last values posted, on its reviewer's place.
     annotations = {
-        a.assignment_id: a for a in Annotation.objects.filter(assignment__campaign=campaign).select_related("assignment")
+        a.assignment_id: a
+        for a in Annotation.objects.filter(assignment__campaign=campaign).select_related(
+            "assignment"
+        )
     }
     assert sorted(annotations) == sorted(posted)
     for assignment_id, (reviewer_id, answers) in posted.items():
@@ -175,7 +186,9 @@ def test_twenty_reviewers_at_once_lose_nothing_duplicate_nothing_and_keep_every_
         assert annotation.assignment.status == Assignment.Status.DONE
 
     # Every passage done by exactly `overlap` distinct reviewers, never more; nothing left open or claimed.
-    passages = Passage.objects.filter(document__campaigndocument__campaign=campaign).exclude(kind="boilerplate")
+    passages = Passage.objects.filter(document__campaigndocument__campaign=campaign).exclude(
+        kind="boilerplate"
+    )
     places = Assignment.objects.filter(campaign=campaign)
     assert places.count() == OVERLAP * passages.count()
     assert not places.exclude(status=Assignment.Status.DONE).exists()
@@ -187,7 +200,9 @@ def test_twenty_reviewers_at_once_lose_nothing_duplicate_nothing_and_keep_every_
 
     # The revision history: one entry per change, first before=None, each before = the previous after.
     history = defaultdict(list)
-    for revision in AnnotationRevision.objects.filter(annotation__assignment__campaign=campaign).order_by("pk"):
+    for revision in AnnotationRevision.objects.filter(
+        annotation__assignment__campaign=campaign
+    ).order_by("pk"):
         history[revision.annotation_id].append(revision)
     assert sum(len(h) for h in history.values()) == sum(len(changes(a)) for _, a in posted.values())
     for assignment_id, (reviewer_id, answers) in posted.items():

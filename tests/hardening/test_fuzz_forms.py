@@ -45,21 +45,40 @@ def scene(campaign, users):
     """The seed campaign with work in it: alice and bob disagree on three passages, alice
     holds a claim, carol curates, mike manages."""
     alice, bob = users["alice"], users["bob"]
-    for label_a, label_b in (("opinion", "sourced_fact"), ("opinion", "opinion"), ("attributed_claim", "opinion")):
+    for label_a, label_b in (
+        ("opinion", "sourced_fact"),
+        ("opinion", "opinion"),
+        ("attributed_claim", "opinion"),
+    ):
         a = services.claim_next(campaign, alice)
-        services.save_annotation(campaign, alice, a.pk, {"label": label_a, "markers": [], "confidence": "high"})
+        services.save_annotation(
+            campaign, alice, a.pk, {"label": label_a, "markers": [], "confidence": "high"}
+        )
         b = services.claim_next(campaign, bob)
-        services.save_annotation(campaign, bob, b.pk, {"label": label_b, "markers": [], "confidence": "low"})
+        services.save_annotation(
+            campaign, bob, b.pk, {"label": label_b, "markers": [], "confidence": "low"}
+        )
     services.claim_next(campaign, alice)
-    mine = list(Assignment.objects.filter(campaign=campaign, reviewer=alice).values_list("pk", flat=True))
-    others = list(Assignment.objects.filter(campaign=campaign, reviewer=bob).values_list("pk", flat=True))
+    mine = list(
+        Assignment.objects.filter(campaign=campaign, reviewer=alice).values_list("pk", flat=True)
+    )
+    others = list(
+        Assignment.objects.filter(campaign=campaign, reviewer=bob).values_list("pk", flat=True)
+    )
     passages = list(
-        Assignment.objects.filter(campaign=campaign).order_by("sequence").values_list("passage_id", flat=True)[:12]
+        Assignment.objects.filter(campaign=campaign)
+        .order_by("sequence")
+        .values_list("passage_id", flat=True)[:12]
     )
     return {
         "campaign": campaign,
         "ids": [*mine, *others[:2], 0, 2**31, 2**63 - 1, 10**20],
-        "passages": [*passages, 0, 10**20, Passage.objects.order_by("-pk").values_list("pk", flat=True).first() + 1],
+        "passages": [
+            *passages,
+            0,
+            10**20,
+            Passage.objects.order_by("-pk").values_list("pk", flat=True).first() + 1,
+        ],
         "labels": list(campaign.scheme.labels.values_list("value", flat=True)),
         "markers": list(campaign.scheme.markers.values_list("value", flat=True)),
     }
@@ -68,7 +87,9 @@ def scene(campaign, users):
 def assignment_id(scene, reviewer, data):
     """The reviewer's current claim (it moves on after each save or skip), one of the ids
     of the scene (their own, someone else's, none), drawn by position."""
-    current = Assignment.objects.filter(campaign=scene["campaign"], reviewer=reviewer, status="claimed")
+    current = Assignment.objects.filter(
+        campaign=scene["campaign"], reviewer=reviewer, status="claimed"
+    )
     ids = [current.values_list("pk", flat=True).first() or 0, *scene["ids"]]
     return ids[data.draw(st.one_of(st.just(0), st.integers(0, len(ids) - 1)), label="assignment")]
 
@@ -94,11 +115,17 @@ def test_annotation_form_answers_with_errors_or_saves_never_a_server_error(scene
     pk = assignment_id(scene, users["alice"], data)
     fields = ["label", "cited_source", "cited_type", "markers", "confidence", "note"]
     valid = {
-        "label": scene["labels"], "markers": scene["markers"], "cited_type": ["", "named_person"],
-        "cited_source": [""], "confidence": ["low", "medium", "high"], "note": ["checked", "", "n" * 5000],
+        "label": scene["labels"],
+        "markers": scene["markers"],
+        "cited_type": ["", "named_person"],
+        "cited_source": [""],
+        "confidence": ["low", "medium", "high"],
+        "note": ["checked", "", "n" * 5000],
     }
     post = data.draw(form_data(fields, annotation_choices(scene), valid), label="post")
-    post_and_check(client_for(users["alice"]), reverse("annotate:passage", args=[campaign.slug, pk]), post)
+    post_and_check(
+        client_for(users["alice"]), reverse("annotate:passage", args=[campaign.slug, pk]), post
+    )
 
 
 @FORMS
@@ -107,7 +134,9 @@ def test_skip_form_answers_with_errors_or_skips_never_a_server_error(scene, user
     campaign = scene["campaign"]
     pk = assignment_id(scene, users["alice"], data)
     post = data.draw(form_data(["reason"], {"reason": ["not a statement", " "]}), label="post")
-    post_and_check(client_for(users["alice"]), reverse("annotate:skip", args=[campaign.slug, pk]), post)
+    post_and_check(
+        client_for(users["alice"]), reverse("annotate:skip", args=[campaign.slug, pk]), post
+    )
 
 
 @FORMS
@@ -115,7 +144,9 @@ def test_skip_form_answers_with_errors_or_skips_never_a_server_error(scene, user
 def test_next_passage_with_random_posts_never_fails(scene, users, data):
     post = data.draw(form_data(["anything"]), label="post")
     user = data.draw(st.sampled_from(["alice", "bob", "dave", "carol"]), label="user")
-    post_and_check(client_for(users[user]), reverse("annotate:next", args=[scene["campaign"].slug]), post)
+    post_and_check(
+        client_for(users[user]), reverse("annotate:next", args=[scene["campaign"].slug]), post
+    )
 
 
 def test_a_get_on_a_post_only_form_is_405_and_changes_nothing(scene, users):
@@ -148,7 +179,11 @@ def test_campaign_settings_form_answers_400_with_errors_or_saves(scene, users, d
         "blind_outlet": ["on", "true", "false", ""],
         "auto_accept_unanimous": ["on", ""],
     }
-    valid = {"name": ["Seed campaign"], "overlap": ["1", "2", "3", "50"], "status": ["active", "closed", "draft"]}
+    valid = {
+        "name": ["Seed campaign"],
+        "overlap": ["1", "2", "3", "50"],
+        "status": ["active", "closed", "draft"],
+    }
     post = data.draw(form_data(list(choices), choices, valid), label="post")
     response = post_and_check(
         client_for(users["mike"]), reverse("annotate:manage_settings", args=[campaign.slug]), post
@@ -156,7 +191,9 @@ def test_campaign_settings_form_answers_400_with_errors_or_saves(scene, users, d
     campaign.refresh_from_db()
     assert 1 <= campaign.overlap <= 50
     if response.status_code == 302 and campaign.is_active:  # exactly `overlap` places per passage
-        over = Assignment.objects.filter(campaign=campaign, slot__gt=campaign.overlap).exclude(status="done")
+        over = Assignment.objects.filter(campaign=campaign, slot__gt=campaign.overlap).exclude(
+            status="done"
+        )
         assert not over.exists()
 
 
@@ -164,7 +201,9 @@ def test_campaign_settings_refuse_an_overlap_that_would_create_millions_of_place
     campaign = scene["campaign"]
     before = snapshot()
     post = {"name": campaign.name, "guidelines": "", "overlap": "30000", "status": "active"}
-    response = client_for(users["mike"]).post(reverse("annotate:manage_settings", args=[campaign.slug]), post)
+    response = client_for(users["mike"]).post(
+        reverse("annotate:manage_settings", args=[campaign.slug]), post
+    )
     assert response.status_code == 400
     assert "At most 50 reviewers per passage." in response.content.decode()
     assert snapshot() == before
@@ -176,7 +215,10 @@ def test_member_forms_answer_with_errors_or_change_membership(scene, users, data
     campaign = scene["campaign"]
     client = client_for(users["mike"])
     if data.draw(st.booleans(), label="add"):
-        choices = {"username": ["olga", "alice", "mike", "nobody", "OLGA"], "role": ["reviewer", "curator", "manager", "owner"]}
+        choices = {
+            "username": ["olga", "alice", "mike", "nobody", "OLGA"],
+            "role": ["reviewer", "curator", "manager", "owner"],
+        }
         post = data.draw(form_data(["username", "role"], choices), label="post")
         post_and_check(client, reverse("annotate:add_member", args=[campaign.slug]), post)
     else:
@@ -184,9 +226,13 @@ def test_member_forms_answer_with_errors_or_change_membership(scene, users, data
         ids = [*Membership.objects.order_by("pk").values_list("pk", flat=True), 0, 10**20]
         member = ids[data.draw(st.integers(0, 12), label="member") % len(ids)]
         post = data.draw(form_data(["confirm"]), label="post")
-        post_and_check(client, reverse("annotate:remove_member", args=[campaign.slug, member]), post)
+        post_and_check(
+            client, reverse("annotate:remove_member", args=[campaign.slug, member]), post
+        )
     # Mike may have removed or demoted himself; he is the manager for the next example.
-    Membership.objects.update_or_create(campaign=campaign, user=users["mike"], defaults={"role": "manager"})
+    Membership.objects.update_or_create(
+        campaign=campaign, user=users["mike"], defaults={"role": "manager"}
+    )
 
 
 # The curator's forms -----------------------------------------------------------------
@@ -199,10 +245,17 @@ def test_adjudication_form_answers_with_errors_or_decides(scene, users, data):
     passage = data.draw(st.sampled_from(scene["passages"]), label="passage")
     choices = {**annotation_choices(scene), "rationale": ["Two of three say so.", " ", "r" * 2001]}
     fields = ["label", "cited_source", "cited_type", "markers", "rationale"]
-    valid = {"label": scene["labels"], "cited_type": [""], "cited_source": [""], "rationale": ["Two of three say so."]}
+    valid = {
+        "label": scene["labels"],
+        "cited_type": [""],
+        "cited_source": [""],
+        "rationale": ["Two of three say so."],
+    }
     post = data.draw(form_data(fields, choices, valid), label="post")
     post_and_check(
-        client_for(users["carol"]), reverse("annotate:adjudicate", args=[campaign.slug, passage]), post
+        client_for(users["carol"]),
+        reverse("annotate:adjudicate", args=[campaign.slug, passage]),
+        post,
     )
 
 
@@ -212,7 +265,11 @@ def test_bulk_accept_answers_with_errors_or_accepts(scene, users, data):
     campaign = scene["campaign"]
     ids = [str(p) for p in scene["passages"]]
     post = data.draw(form_data(["passage"], {"passage": ids}), label="post")
-    post_and_check(client_for(users["carol"]), reverse("annotate:adjudication_bulk", args=[campaign.slug]), post)
+    post_and_check(
+        client_for(users["carol"]),
+        reverse("annotate:adjudication_bulk", args=[campaign.slug]),
+        post,
+    )
 
 
 # Logging in --------------------------------------------------------------------------
@@ -221,11 +278,17 @@ def test_bulk_accept_answers_with_errors_or_accepts(scene, users, data):
 @FORMS
 @given(st.data())
 def test_login_form_answers_with_errors_or_logs_in(users, data):
-    choices = {"username": ["alice", "nobody", "ALICE", "a" * 151], "password": [PASSWORD, "wrong", ""], "next": ["/", "//evil.example/", "javascript:alert(1)"]}
+    choices = {
+        "username": ["alice", "nobody", "ALICE", "a" * 151],
+        "password": [PASSWORD, "wrong", ""],
+        "next": ["/", "//evil.example/", "javascript:alert(1)"],
+    }
     post = data.draw(form_data(["username", "password", "next"], choices), label="post")
     # The login template shows only the form's non-field errors: a missing or over-long
     # user name is refused without a visible message (reported), so check the form instead.
-    response = post_and_check(Client(), reverse("login"), post, allowed={200, 302, 429}, shows_error=False)
+    response = post_and_check(
+        Client(), reverse("login"), post, allowed={200, 302, 429}, shows_error=False
+    )
     if response.status_code == 200:
         assert response.context["form"].errors
     if response.status_code == 302:
@@ -235,7 +298,10 @@ def test_login_form_answers_with_errors_or_logs_in(users, data):
 # The admin's corpus import -----------------------------------------------------------
 
 UPLOADS = [
-    ("good.csv", b"outlet,title,text\nFuzz Outlet,Title,\"Headline\n\nOne sentence. Two sentences.\"\n"),
+    (
+        "good.csv",
+        b'outlet,title,text\nFuzz Outlet,Title,"Headline\n\nOne sentence. Two sentences."\n',
+    ),
     ("empty.csv", b""),
     ("bad.csv", b"outlet,title\nA,B\n"),
     ("nul.jsonl", b'{"outlet": "A", "title": "T\\u0000", "text": "A sentence."}\n'),
@@ -251,7 +317,10 @@ UPLOADS = [
 def test_admin_import_upload_answers_with_errors_or_imports(users, data):
     if data.draw(st.integers(0, 3), label="good") == 0:  # a good file, so some uploads succeed
         name, content = UPLOADS[0]
-        post = {"file": SimpleUploadedFile(name, content), "mode": data.draw(st.sampled_from(["sentence", "paragraph"]))}
+        post = {
+            "file": SimpleUploadedFile(name, content),
+            "mode": data.draw(st.sampled_from(["sentence", "paragraph"])),
+        }
         post_and_check(client_for(users["staff"]), reverse("admin:corpus_document_import"), post)
         return
     post = {}
@@ -259,7 +328,11 @@ def test_admin_import_upload_answers_with_errors_or_imports(users, data):
         name, content = data.draw(st.sampled_from([UPLOADS[0], *UPLOADS]), label="upload")
         if data.draw(st.integers(0, 3), label="random bytes") == 0:
             content = data.draw(st.binary(max_size=200), label="content")
-        post["file"] = SimpleUploadedFile(data.draw(st.sampled_from([name, "", "x" * 300 + ".csv", "a\x00.csv"]), label="name") or name, content)
+        post["file"] = SimpleUploadedFile(
+            data.draw(st.sampled_from([name, "", "x" * 300 + ".csv", "a\x00.csv"]), label="name")
+            or name,
+            content,
+        )
     elif data.draw(st.booleans()):
         post["file"] = data.draw(VALUE, label="file as text")
     if data.draw(st.integers(0, 4)):
@@ -273,33 +346,78 @@ def test_admin_import_upload_answers_with_errors_or_imports(users, data):
 
 @FORMS
 @given(
-    body=st.one_of(st.binary(max_size=300), st.sampled_from([b"--x\r\nContent-Disposition: form-data\r\n\r\n", b"{\"label\": [1, {}]}", b"a=%ZZ&b=%00"])),
-    content_type=st.sampled_from([
-        "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "multipart/form-data",
-        "application/json", "text/plain; charset=utf-16", "application/x-www-form-urlencoded; charset=bogus",
-    ]),
-    target=st.sampled_from(["passage", "skip", "manage_settings", "add_member", "adjudicate", "adjudication_bulk", "login"]),
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.sampled_from(
+            [
+                b"--x\r\nContent-Disposition: form-data\r\n\r\n",
+                b'{"label": [1, {}]}',
+                b"a=%ZZ&b=%00",
+            ]
+        ),
+    ),
+    content_type=st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "multipart/form-data",
+            "application/json",
+            "text/plain; charset=utf-16",
+            "application/x-www-form-urlencoded; charset=bogus",
+        ]
+    ),
+    target=st.sampled_from(
+        [
+            "passage",
+            "skip",
+            "manage_settings",
+            "add_member",
+            "adjudicate",
+            "adjudication_bulk",
+            "login",
+        ]
+    ),
 )
-def test_raw_bodies_of_any_type_never_cause_a_server_error(scene, users, body, content_type, target):
+def test_raw_bodies_of_any_type_never_cause_a_server_error(
+    scene, users, body, content_type, target
+):
     slug = scene["campaign"].slug
     if target == "login":
         client, url = Client(), reverse("login")
         # An unparsable body leaves the login form without its fields, whose errors the
         # login template does not show (reported); the status and the database are checked.
-        post_and_check(client, url, body, content_type=content_type, allowed={200, 400, 429}, shows_error=False)
+        post_and_check(
+            client, url, body, content_type=content_type, allowed={200, 400, 429}, shows_error=False
+        )
         return
     else:
-        user = {"passage": "alice", "skip": "alice", "manage_settings": "mike", "add_member": "mike"}.get(target, "carol")
+        user = {
+            "passage": "alice",
+            "skip": "alice",
+            "manage_settings": "mike",
+            "add_member": "mike",
+        }.get(target, "carol")
         client = client_for(users[user])
-        args = {"passage": [slug, scene["ids"][-5]], "skip": [slug, scene["ids"][-5]], "adjudicate": [slug, scene["passages"][0]]}
+        args = {
+            "passage": [slug, scene["ids"][-5]],
+            "skip": [slug, scene["ids"][-5]],
+            "adjudicate": [slug, scene["passages"][0]],
+        }
         url = reverse(f"annotate:{target}", args=args.get(target, [slug]))
     post_and_check(client, url, body, content_type=content_type, allowed=ALLOWED | {429})
 
 
-
 # The claim forms (curators; reviewers propose) -----------------------------------------
 
-CLAIM_FIELDS = ["statement", "kind", "unit", "currency", "primary_value", "primary_qualifier", "primary_source"]
+CLAIM_FIELDS = [
+    "statement",
+    "kind",
+    "unit",
+    "currency",
+    "primary_value",
+    "primary_qualifier",
+    "primary_source",
+]
 LINK_FIELDS = ["value", "qualifier", "attributed", "attributed_to", "cited_type"]
 # url name: (what the id in the URL is, the form's fields, who posts)
 CLAIM_FORMS = {
@@ -319,7 +437,9 @@ CLAIM_FORMS = {
 @pytest.fixture
 def claim_scene(scene, users):
     campaign, carol = scene["campaign"], users["carol"]
-    first = claims.create_claim(campaign, carol, "US weapons left in Afghanistan", kind="money", unit="", currency="USD")
+    first = claims.create_claim(
+        campaign, carol, "US weapons left in Afghanistan", kind="money", unit="", currency="USD"
+    )
     claims.create_claim(campaign, carol, "<script>alert(1)</script> rifles sold", kind="count")
     for passage_id in scene["passages"][:4:2]:
         claims.link_passage(campaign, carol, first.pk, passage_id)
@@ -334,9 +454,15 @@ def test_claim_forms_answer_with_errors_or_change_claims(claim_scene, users, url
     campaign = claim_scene["campaign"]
     target, fields, username = CLAIM_FORMS[url_name]
     existing = {
-        "claim": Claim.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True),
-        "link": ClaimLink.objects.filter(claim__campaign=campaign).order_by("pk").values_list("pk", flat=True),
-        "suggestion": ClaimSuggestion.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True),
+        "claim": Claim.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", flat=True),
+        "link": ClaimLink.objects.filter(claim__campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", flat=True),
+        "suggestion": ClaimSuggestion.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", flat=True),
         "assignment": claim_scene["ids"],
     }
     args = [campaign.slug]
@@ -370,13 +496,29 @@ def test_claim_forms_answer_with_errors_or_change_claims(claim_scene, users, url
 # Query strings: the GET forms (search, sorting, paging, export options) ----------------
 
 PAGES = [
-    ("annotate:home", "alice", False), ("annotate:campaign", "alice", True), ("annotate:annotations", "carol", True),
-    ("annotate:agreement", "carol", True), ("annotate:adjudication", "carol", True),
-    ("annotate:adjudication_decided", "carol", True), ("annotate:claims", "carol", True),
-    ("annotate:claim_suggestions", "carol", True), ("annotate:reports", "carol", True),
-    ("annotate:report_documents", "carol", True), ("annotate:report_reviewers", "mike", True),
+    ("annotate:home", "alice", False),
+    ("annotate:campaign", "alice", True),
+    ("annotate:annotations", "carol", True),
+    ("annotate:agreement", "carol", True),
+    ("annotate:adjudication", "carol", True),
+    ("annotate:adjudication_decided", "carol", True),
+    ("annotate:claims", "carol", True),
+    ("annotate:claim_suggestions", "carol", True),
+    ("annotate:reports", "carol", True),
+    ("annotate:report_documents", "carol", True),
+    ("annotate:report_reviewers", "mike", True),
 ]
-PARAMS = ["q", "sort", "page", "per_page", "anonymise", "documents-sort", "documents-page", "outlets-sort", "reviewers-page"]
+PARAMS = [
+    "q",
+    "sort",
+    "page",
+    "per_page",
+    "anonymise",
+    "documents-sort",
+    "documents-page",
+    "outlets-sort",
+    "reviewers-page",
+]
 
 
 @settings(FORMS, max_examples=30)
@@ -387,11 +529,26 @@ def test_query_strings_of_any_kind_never_cause_a_server_error_or_a_write(claim_s
     pages = [
         *((name, user, [campaign.slug] if slugged else []) for name, user, slugged in PAGES),
         ("annotate:claim", "carol", [campaign.slug, claim.pk]),
-        ("annotate:export", "carol", [campaign.slug, data.draw(st.sampled_from(["annotations.csv", "outlets.csv", "nope.csv"]))]),
-        ("annotate:agreement_csv", "carol", [campaign.slug, data.draw(st.sampled_from(["outlets", "documents", "nope"]))]),
+        (
+            "annotate:export",
+            "carol",
+            [
+                campaign.slug,
+                data.draw(st.sampled_from(["annotations.csv", "outlets.csv", "nope.csv"])),
+            ],
+        ),
+        (
+            "annotate:agreement_csv",
+            "carol",
+            [campaign.slug, data.draw(st.sampled_from(["outlets", "documents", "nope"]))],
+        ),
     ]
     name, username, args = data.draw(st.sampled_from(pages), label="page")
-    choices = {"sort": ["document", "-label", "nope"], "page": ["1", "2", "0", "-1", "last"], "anonymise": ["0", "1", "2"]}
+    choices = {
+        "sort": ["document", "-label", "nope"],
+        "page": ["1", "2", "0", "-1", "last"],
+        "anonymise": ["0", "1", "2"],
+    }
     params = data.draw(form_data(PARAMS, choices), label="params")
     before = snapshot()
     response = client_for(users[username]).get(reverse(name, args=args), params)
@@ -402,9 +559,13 @@ def test_query_strings_of_any_kind_never_cause_a_server_error_or_a_write(claim_s
 
 
 @pytest.mark.parametrize("per_page", ["0", "-1", "1000000", "x"])
-def test_a_page_size_in_the_query_string_is_ignored_on_every_table_page(claim_scene, users, per_page):
+def test_a_page_size_in_the_query_string_is_ignored_on_every_table_page(
+    claim_scene, users, per_page
+):
     slug = claim_scene["campaign"].slug
     for name, username, slugged in PAGES:
         params = {"per_page": per_page, "documents-per_page": per_page, "page": "-1"}
-        response = client_for(users[username]).get(reverse(name, args=[slug] if slugged else []), params)
+        response = client_for(users[username]).get(
+            reverse(name, args=[slug] if slugged else []), params
+        )
         assert response.status_code == 200, (name, per_page)

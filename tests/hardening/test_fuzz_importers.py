@@ -69,7 +69,12 @@ def test_valid_csv_with_hostile_text_is_stored_exactly(db, records, newline):
         assert document.text == record["text"]
         if document.pk > last:  # not an earlier example's document with the same text
             # The first record of an outlet with this text made the document; repeats are "unchanged".
-            same = [r for r in records if r["text"] == record["text"] and r["outlet"].casefold() == record["outlet"].casefold()]
+            same = [
+                r
+                for r in records
+                if r["text"] == record["text"]
+                and r["outlet"].casefold() == record["outlet"].casefold()
+            ]
             assert document.title == same[0]["title"]
 
 
@@ -103,7 +108,11 @@ def jsonl_line(draw):
         row = {"outlet": "Outlet", "title": "Title", "text": "A sentence. Another."}
         row[key] = draw(st.sampled_from(["\\ud800", "\\udfff x", "a\\u0000b", "\\ud83d\\ude00 ok"]))
         return json.dumps(row).replace("\\\\", "\\")
-    row = draw(st.dictionaries(st.sampled_from(CSV_COLUMNS + ["extra"]), st.one_of(CELL, TEXT, JSON_VALUE), max_size=8))
+    row = draw(
+        st.dictionaries(
+            st.sampled_from(CSV_COLUMNS + ["extra"]), st.one_of(CELL, TEXT, JSON_VALUE), max_size=8
+        )
+    )
     if kind >= 6:
         row.update(draw(st.fixed_dictionaries({"outlet": CELL, "title": CELL, "text": TEXT})))
     return json.dumps(row, ensure_ascii=draw(st.booleans()))
@@ -116,7 +125,9 @@ def jsonl_line(draw):
     mangle=st.booleans(),
     data=st.data(),
 )
-def test_random_jsonl_uploads_are_imported_or_refused_with_file_and_line(db, lines, newline, mangle, data):
+def test_random_jsonl_uploads_are_imported_or_refused_with_file_and_line(
+    db, lines, newline, mangle, data
+):
     text = newline.join(lines)
     payload = data.draw(encoded(text)) if mangle else text.encode("utf-8")
     check_corpus_call("upload.jsonl", lambda: import_upload("upload.jsonl", payload))
@@ -134,7 +145,16 @@ def test_valid_jsonl_with_hostile_text_is_stored_exactly(db, records):
 
 # corpus.importer: zip archives and folders ---------------------------------------------
 
-MEMBER_NAMES = ["a.txt", "b.txt", "dir/a.txt", "../escape.txt", "/abs.txt", "ü 名.txt", "", "manifest.csv"]
+MEMBER_NAMES = [
+    "a.txt",
+    "b.txt",
+    "dir/a.txt",
+    "../escape.txt",
+    "/abs.txt",
+    "ü 名.txt",
+    "",
+    "manifest.csv",
+]
 
 
 @st.composite
@@ -146,14 +166,22 @@ def manifest_and_files(draw):
         names = [n for n in names if not n.startswith(("..", "/"))] or ["a.txt"]
         files = {n: draw(st.sampled_from(SAMPLE_TEXTS[:3])).encode("utf-8") for n in names}
         outlet = st.sampled_from(["Outlet A", "<b>Outlet</b> \u202eB", "Ünïcødé 名"])
-        rows = [[n, draw(outlet), draw(st.sampled_from(["Title", "<script>x</script>"]))] for n in names]
+        rows = [
+            [n, draw(outlet), draw(st.sampled_from(["Title", "<script>x</script>"]))] for n in names
+        ]
         return csv_text([["file", "outlet", "title"], *rows]).encode("utf-8"), files
-    files = {n: draw(st.one_of(TEXT.map(lambda t: t.encode("utf-8")), st.binary(max_size=60))) for n in names}
+    files = {
+        n: draw(st.one_of(TEXT.map(lambda t: t.encode("utf-8")), st.binary(max_size=60)))
+        for n in names
+    }
     header = draw(st.permutations(MANIFEST_COLUMNS[:3]))
     if draw(st.integers(0, 4)) == 0:
         header = header[:-1]
     rows = [
-        [draw(st.sampled_from([*MEMBER_NAMES, "missing.txt"])) if c == "file" else draw(CELL) for c in header]
+        [
+            draw(st.sampled_from([*MEMBER_NAMES, "missing.txt"])) if c == "file" else draw(CELL)
+            for c in header
+        ]
         for _ in range(draw(st.integers(0, 4)))
     ]
     manifest = draw(encoded(csv_text([header, *rows])))
@@ -164,10 +192,16 @@ def manifest_and_files(draw):
 def zip_archives(draw):
     manifest, files = draw(manifest_and_files())
     buffer = io.BytesIO()
-    compression = draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]))
+    compression = draw(
+        st.sampled_from(
+            [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+        )
+    )
     with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
         if draw(st.integers(0, 5)):
-            archive.writestr(draw(st.sampled_from(["manifest.csv", "corpus/manifest.csv"])), manifest)
+            archive.writestr(
+                draw(st.sampled_from(["manifest.csv", "corpus/manifest.csv"])), manifest
+            )
         for name, content in files.items():
             info = zipfile.ZipInfo(name or "noname")
             info.compress_type = compression
@@ -229,7 +263,6 @@ def test_a_missing_path_is_refused_with_its_name(db, tmp_path):
     assert corpus_state() == before
 
 
-
 def small_zip(name="aaaa.txt"):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -257,6 +290,7 @@ def test_zip_needing_a_newer_zip_version_is_refused(db):
     report = check_corpus_call("version.zip", lambda: import_upload("version.zip", bytes(data)))
     assert report.errors == ["version.zip: not a valid .zip archive"]
 
+
 def test_zip_whose_directory_points_before_the_file_is_refused(db):
     # Found by hypothesis: an end record claiming the directory starts 256 bytes later than
     # it does gives negative member offsets, and reading raised "negative seek value".
@@ -270,15 +304,26 @@ def test_zip_whose_directory_points_before_the_file_is_refused(db):
 
 def test_manifest_naming_a_file_too_long_or_with_nul_reports_it_missing(db, tmp_path):
     # Found by hypothesis: the file system's "File name too long" escaped as OSError.
-    (tmp_path / "manifest.csv").write_text("file,outlet,title\n" + "x" * 5000 + ".txt,A,B\na\x00b.txt,A,B\n")
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlet,title\n" + "x" * 5000 + ".txt,A,B\na\x00b.txt,A,B\n"
+    )
     report = check_corpus_call(tmp_path, lambda: import_path(tmp_path))
     assert len(report.errors) == 2 and all("is missing" in e for e in report.errors)
+
 
 # annotate.importer -------------------------------------------------------------------
 
 ANNOTATION_COLUMNS = [
-    "passage", "document", "position", "annotator", "label",
-    "cited_source", "cited_type", "markers", "confidence", "note",
+    "passage",
+    "document",
+    "position",
+    "annotator",
+    "label",
+    "cited_source",
+    "cited_type",
+    "markers",
+    "confidence",
+    "note",
 ]
 
 
@@ -300,12 +345,24 @@ def references(campaign):
         )
     )
     return {
-        "passage": [str(p[0]) for p in passages[:40]] + ["0", "-1", "99999999999999999999", "1.0", " 1 "],
+        "passage": [str(p[0]) for p in passages[:40]]
+        + ["0", "-1", "99999999999999999999", "1.0", " 1 "],
         "document": sorted({str(p[1]) for p in passages}) + ["0", "x"],
         "position": [str(p[2]) for p in passages[:20]] + ["-1", "1e3"],
-        "annotator": ["alice", "bob", "carol", "new-coder", "ext 2", "x" * 151, "<b>coder</b>", "a\x00b", " "],
+        "annotator": [
+            "alice",
+            "bob",
+            "carol",
+            "new-coder",
+            "ext 2",
+            "x" * 151,
+            "<b>coder</b>",
+            "a\x00b",
+            " ",
+        ],
         "label": list(campaign.scheme.labels.values_list("value", flat=True)) + ["Opinion", "fact"],
-        "markers": list(campaign.scheme.markers.values_list("value", flat=True)) + ["loaded_language;nope", ";;"],
+        "markers": list(campaign.scheme.markers.values_list("value", flat=True))
+        + ["loaded_language;nope", ";;"],
         "cited_type": ["", "named_person", "anonymous", "official_body", "nobody"],
         "confidence": ["", "low", "medium", "high", "HIGH", "0.5"],
         "cited_source": ["", "Reuters", "y" * 301, "<script>alert(1)</script>"],
@@ -328,7 +385,9 @@ def annotation_files(draw, references):
             for _ in range(draw(st.integers(1, 5)))
         ]
         return csv_text([["passage", "annotator", "label", "confidence"], *rows]).encode("utf-8")
-    header = draw(st.lists(st.sampled_from(ANNOTATION_COLUMNS), min_size=1, max_size=10, unique=True))
+    header = draw(
+        st.lists(st.sampled_from(ANNOTATION_COLUMNS), min_size=1, max_size=10, unique=True)
+    )
     if draw(st.integers(0, 5)) == 0:
         header = [*header, draw(SHORT)]
     rows = []
@@ -344,8 +403,12 @@ def annotation_files(draw, references):
 
 @FUZZ
 @given(st.data())
-def test_random_annotation_files_are_imported_or_refused_writing_nothing(campaign, references, data):
-    payload = data.draw(st.one_of(annotation_files(references), st.binary(max_size=200)), label="file")
+def test_random_annotation_files_are_imported_or_refused_writing_nothing(
+    campaign, references, data
+):
+    payload = data.draw(
+        st.one_of(annotation_files(references), st.binary(max_size=200)), label="file"
+    )
     before = annotation_state()
     result = import_annotations(campaign, "labels.csv", payload)
     after = annotation_state()
@@ -363,18 +426,28 @@ def test_random_annotation_files_are_imported_or_refused_writing_nothing(campaig
 
 @FUZZ
 @given(st.data())
-def test_annotation_files_of_valid_rows_with_hostile_notes_store_them_exactly(campaign, references, data):
+def test_annotation_files_of_valid_rows_with_hostile_notes_store_them_exactly(
+    campaign, references, data
+):
     passage = data.draw(st.sampled_from(references["passage"][:30]), label="passage")
     annotator = data.draw(st.sampled_from(["ext-1", "ext-2", "ext-3", "ext-4"]), label="annotator")
-    note = data.draw(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=80), label="note")
-    cited = data.draw(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40), label="cited")
+    note = data.draw(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=80),
+        label="note",
+    )
+    cited = data.draw(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40),
+        label="cited",
+    )
     row = [passage, annotator, "opinion", cited, "named_person" if cited.strip() else "", note]
     header = ["passage", "annotator", "label", "cited_source", "cited_type", "note"]
     payload = csv_text([header, row], newline="\r\n").encode("utf-8")
     result = import_annotations(campaign, "labels.csv", payload)
     if not result.ok:
         # Only refusals the file could not avoid: the place is taken or the passage is boilerplate.
-        assert all(("reviewers" in e or "boilerplate" in e or "already" in e) for e in result.errors), result.errors
+        assert all(
+            ("reviewers" in e or "boilerplate" in e or "already" in e) for e in result.errors
+        ), result.errors
         return
     annotation = Annotation.objects.get(
         assignment__passage_id=int(passage), assignment__reviewer__username=annotator

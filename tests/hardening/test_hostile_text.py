@@ -91,7 +91,9 @@ def test_hostile_document_is_stored_exactly_by_every_import_route(route, newline
     assert LONG in [p.text for p in passages], "the long paragraph is one passage of its own"
 
 
-def test_a_byte_order_mark_starting_a_file_is_the_encoding_mark_and_one_inside_is_kept(db, tmp_path):
+def test_a_byte_order_mark_starting_a_file_is_the_encoding_mark_and_one_inside_is_kept(
+    db, tmp_path
+):
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "manifest.csv").write_bytes(b"\xef\xbb\xbf" + manifest_for(record("BOM outlet")))
@@ -103,7 +105,9 @@ def test_a_byte_order_mark_starting_a_file_is_the_encoding_mark_and_one_inside_i
 
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("field", ["text", "title", "outlet", "byline"])
-def test_nul_is_refused_with_file_line_and_field_and_nothing_is_written(route, field, staff, tmp_path):
+def test_nul_is_refused_with_file_line_and_field_and_nothing_is_written(
+    route, field, staff, tmp_path
+):
     rec = record(f"NUL outlet {route}")
     rec[field] = rec[field][:20] + "\x00" + rec[field][20:]
     before = corpus_state()
@@ -115,7 +119,9 @@ def test_nul_is_refused_with_file_line_and_field_and_nothing_is_written(route, f
     assert re.search(r"line \d+", errors[0])
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/"]
+)
 def test_urls_that_are_not_http_are_refused(db, url):
     rec = record("URL outlet")
     rec["url"] = url
@@ -140,31 +146,55 @@ def hostile(users, tmp_path):
     done = []
     for label in ("sourced_fact", "opinion", "attributed_claim"):
         assignment = services.claim_next(campaign, alice)
-        services.save_annotation(campaign, alice, assignment.pk, {
-            "label": label, "cited_source": SVG, "cited_type": "named_person",
-            "markers": [], "confidence": "high", "note": TEXTAREA,
-        })
+        services.save_annotation(
+            campaign,
+            alice,
+            assignment.pk,
+            {
+                "label": label,
+                "cited_source": SVG,
+                "cited_type": "named_person",
+                "markers": [],
+                "confidence": "high",
+                "note": TEXTAREA,
+            },
+        )
         done.append(assignment)
     # An outside annotator with a hostile user name comes in through the annotation import.
-    rows = "".join(f'{a.passage_id},"{CODER.replace(chr(34), chr(34) * 2)}",opinion,{JS_LINK.replace(chr(34), "")}\n' for a in done)
-    result = import_annotations(campaign, "coder.csv", f"passage,annotator,label,note\n{rows}".encode())
+    rows = "".join(
+        f'{a.passage_id},"{CODER.replace(chr(34), chr(34) * 2)}",opinion,{JS_LINK.replace(chr(34), "")}\n'
+        for a in done
+    )
+    result = import_annotations(
+        campaign, "coder.csv", f"passage,annotator,label,note\n{rows}".encode()
+    )
     assert result.ok, result.errors
     coder = get_user_model().objects.get(username=CODER)
     Membership.objects.create(campaign=campaign, user=coder, role="reviewer")
     current = services.claim_next(campaign, alice)
-    return {"campaign": campaign, "document": document, "done": done, "current": current, "coder": coder}
+    return {
+        "campaign": campaign,
+        "document": document,
+        "done": done,
+        "current": current,
+        "coder": coder,
+    }
 
 
 def context_texts(assignment):
     passage = assignment.passage
     return list(
         Passage.objects.filter(
-            document=passage.document_id, position__gte=passage.position - 8, position__lte=passage.position + 8
+            document=passage.document_id,
+            position__gte=passage.position - 8,
+            position__lte=passage.position + 8,
         ).values_list("text", flat=True)
     )
 
 
-def test_annotation_page_shows_hostile_passages_title_outlet_byline_and_url_escaped(client, users, hostile):
+def test_annotation_page_shows_hostile_passages_title_outlet_byline_and_url_escaped(
+    client, users, hostile
+):
     login(client, users["alice"])
     campaign, current = hostile["campaign"], hostile["current"]
     response = client.get(reverse("annotate:passage", args=[campaign.slug, current.pk]))
@@ -176,32 +206,46 @@ def test_annotation_page_shows_hostile_passages_title_outlet_byline_and_url_esca
     assert f'href="{escape(URL)}"' in html
 
 
-def test_annotation_page_shows_the_reviewers_own_hostile_note_and_cited_source_inside_their_fields(client, users, hostile):
+def test_annotation_page_shows_the_reviewers_own_hostile_note_and_cited_source_inside_their_fields(
+    client, users, hostile
+):
     login(client, users["alice"])
     first = hostile["done"][0]
-    html = client.get(reverse("annotate:passage", args=[hostile["campaign"].slug, first.pk])).content.decode()
+    html = client.get(
+        reverse("annotate:passage", args=[hostile["campaign"].slug, first.pk])
+    ).content.decode()
     assert_shown_escaped(html, TEXTAREA, SVG)
     assert "&lt;/textarea&gt;" in html
 
 
-def test_blind_annotation_page_masks_the_hostile_outlet_and_still_escapes_everything(client, users, hostile):
+def test_blind_annotation_page_masks_the_hostile_outlet_and_still_escapes_everything(
+    client, users, hostile
+):
     campaign = hostile["campaign"]
     campaign.blind_outlet = True
     campaign.save(update_fields=["blind_outlet"])
     login(client, users["alice"])
-    html = client.get(reverse("annotate:passage", args=[campaign.slug, hostile["current"].pk])).content.decode()
+    html = client.get(
+        reverse("annotate:passage", args=[campaign.slug, hostile["current"].pk])
+    ).content.decode()
     assert_inert(html)
     assert OUTLET not in "".join(inspect(html).text)
     assert escape(BYLINE) not in html
 
 
-def test_annotation_list_shows_hostile_titles_passages_cited_sources_and_user_names_escaped(client, users, hostile):
+def test_annotation_list_shows_hostile_titles_passages_cited_sources_and_user_names_escaped(
+    client, users, hostile
+):
     login(client, users["carol"])
     response = client.get(reverse("annotate:annotations", args=[hostile["campaign"].slug]))
     assert response.status_code == 200
     html = response.content.decode()
-    shown = [a.assignment.passage.text for a in Annotation.objects.select_related("assignment__passage")]
-    assert_shown_escaped(html, TITLE, SVG, CODER, CAMPAIGN_NAME, *[t for t in shown if len(t) <= 160])
+    shown = [
+        a.assignment.passage.text for a in Annotation.objects.select_related("assignment__passage")
+    ]
+    assert_shown_escaped(
+        html, TITLE, SVG, CODER, CAMPAIGN_NAME, *[t for t in shown if len(t) <= 160]
+    )
 
 
 def test_agreement_page_shows_hostile_outlet_title_and_reviewer_escaped(client, users, hostile):
@@ -213,7 +257,9 @@ def test_agreement_page_shows_hostile_outlet_title_and_reviewer_escaped(client, 
 
 def test_agreement_csv_neutralises_a_formula_title(client, users, hostile):
     login(client, users["carol"])
-    response = client.get(reverse("annotate:agreement_csv", args=[hostile["campaign"].slug, "documents"]))
+    response = client.get(
+        reverse("annotate:agreement_csv", args=[hostile["campaign"].slug, "documents"])
+    )
     assert response.status_code == 200
     cells = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
     assert TITLE not in cells, "a title starting with = would run as a formula in a spreadsheet"
@@ -229,7 +275,9 @@ def test_agreement_csv_neutralises_a_formula_title(client, users, hostile):
         ("annotate:manage", "mike"),
     ],
 )
-def test_campaign_pages_show_hostile_campaign_name_guidelines_and_members_escaped(client, users, hostile, url_name, username):
+def test_campaign_pages_show_hostile_campaign_name_guidelines_and_members_escaped(
+    client, users, hostile, url_name, username
+):
     login(client, users[username])
     slug = hostile["campaign"].slug
     response = client.get(reverse(url_name, args=[] if url_name == "annotate:home" else [slug]))
@@ -250,15 +298,24 @@ def admin_pages(hostile):
     return [
         (reverse("admin:corpus_document_changelist"), [TITLE, OUTLET]),
         (reverse("admin:corpus_document_changelist") + "?q=script", [TITLE]),
-        (reverse("admin:corpus_document_change", args=[document.pk]), [TITLE, BYLINE, URL, SCRIPT, RTL, EMOJI]),
+        (
+            reverse("admin:corpus_document_change", args=[document.pk]),
+            [TITLE, BYLINE, URL, SCRIPT, RTL, EMOJI],
+        ),
         (reverse("admin:corpus_passage_changelist"), [LONG]),
         (reverse("admin:corpus_passage_change", args=[passage.pk]), [LONG]),
         (reverse("admin:corpus_source_changelist"), [OUTLET]),
         (reverse("admin:corpus_source_change", args=[document.source_id]), [OUTLET]),
         (reverse("admin:annotate_campaign_changelist"), [CAMPAIGN_NAME]),
-        (reverse("admin:annotate_campaign_change", args=[hostile["campaign"].pk]), [CAMPAIGN_NAME, TITLE, CODER]),
+        (
+            reverse("admin:annotate_campaign_change", args=[hostile["campaign"].pk]),
+            [CAMPAIGN_NAME, TITLE, CODER],
+        ),
         (reverse("admin:annotate_annotation_changelist"), []),
-        (reverse("admin:annotate_annotation_change", args=[annotation.pk]), [JS_LINK.replace('"', "")]),
+        (
+            reverse("admin:annotate_annotation_change", args=[annotation.pk]),
+            [JS_LINK.replace('"', "")],
+        ),
         (reverse("admin:auth_user_changelist"), [CODER]),
         (reverse("admin:auth_user_change", args=[hostile["coder"].pk]), [CODER]),
     ]
@@ -276,7 +333,10 @@ def test_admin_pages_show_hostile_text_escaped(client, users, hostile):
         for s in expected:
             # Admin read-only text fields turn line breaks into <br>; compare line by line.
             for line in s.splitlines():
-                assert line in text or line in values or any(line in v for v in values), (url, line[:80])
+                assert line in text or line in values or any(line in v for v in values), (
+                    url,
+                    line[:80],
+                )
             if "<" in s:
                 assert s not in html, (url, s[:80])
 
@@ -287,13 +347,14 @@ def test_admin_import_errors_quote_hostile_cells_escaped(staff):
     rec["date"] = f"{IMG}"
     upload = SimpleUploadedFile("hostile.jsonl", as_jsonl(rec))
     before = corpus_state()
-    response = staff.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"})
+    response = staff.post(
+        reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
+    )
     assert response.status_code == 200 and corpus_state() == before
     html = response.content.decode()
     assert_inert(html)
     assert "is not an http(s) address" in html and "is not YYYY-MM-DD" in html
     assert SCRIPT not in html and IMG not in html
-
 
 
 # Adjudication, claims and reports ----------------------------------------------------
@@ -308,9 +369,18 @@ def hostile_features(hostile, users):
     hostile passages."""
     campaign, carol = hostile["campaign"], users["carol"]
     disputed = hostile["done"][0].passage_id  # alice said sourced_fact, the coder opinion
-    adjudication.decide(campaign, carol, disputed, {
-        "label": "opinion", "cited_type": "named_person", "cited_source": SVG, "markers": [], "rationale": RATIONALE,
-    })
+    adjudication.decide(
+        campaign,
+        carol,
+        disputed,
+        {
+            "label": "opinion",
+            "cited_type": "named_person",
+            "cited_source": SVG,
+            "markers": [],
+            "rationale": RATIONALE,
+        },
+    )
     claim = claims.create_claim(campaign, carol, STATEMENT, unit=JS_LINK[:50])
     for assignment in hostile["done"]:
         claims.link_passage(campaign, carol, claim.pk, assignment.passage_id)
@@ -323,8 +393,16 @@ def feature_pages(h):
     return [
         ("carol", reverse("annotate:adjudication", args=[slug]), [CAMPAIGN_NAME]),
         ("carol", reverse("annotate:adjudication_decided", args=[slug]), [RATIONALE]),
-        ("carol", reverse("annotate:adjudicate", args=[slug, h["disputed"]]), [TITLE, CODER, SVG, RATIONALE]),
-        ("carol", reverse("annotate:adjudicate", args=[slug, done[2].passage_id]), [TITLE, CODER, SVG]),
+        (
+            "carol",
+            reverse("annotate:adjudicate", args=[slug, h["disputed"]]),
+            [TITLE, CODER, SVG, RATIONALE],
+        ),
+        (
+            "carol",
+            reverse("annotate:adjudicate", args=[slug, done[2].passage_id]),
+            [TITLE, CODER, SVG],
+        ),
         ("carol", reverse("annotate:claims", args=[slug]), [STATEMENT]),
         ("carol", reverse("annotate:claim", args=[slug, h["claim"].pk]), [STATEMENT, OUTLET]),
         ("carol", reverse("annotate:claim", args=[slug, h["claim"].pk]) + "?q=script", [STATEMENT]),
@@ -336,7 +414,9 @@ def feature_pages(h):
     ]
 
 
-def test_adjudication_claim_and_report_pages_show_hostile_text_escaped(client, users, hostile_features):
+def test_adjudication_claim_and_report_pages_show_hostile_text_escaped(
+    client, users, hostile_features
+):
     for username, url, expected in feature_pages(hostile_features):
         login(client, users[username])
         response = client.get(url)
@@ -351,13 +431,19 @@ def test_adjudication_claim_and_report_pages_show_hostile_text_escaped(client, u
 
 
 @pytest.mark.parametrize("kind", ["annotations.csv", "documents.csv", "outlets.csv"])
-def test_csv_exports_neutralise_formulas_and_keep_hostile_text(client, users, hostile_features, kind):
+def test_csv_exports_neutralise_formulas_and_keep_hostile_text(
+    client, users, hostile_features, kind
+):
     login(client, users["carol"])
-    response = client.get(reverse("annotate:export", args=[hostile_features["campaign"].slug, kind]))
+    response = client.get(
+        reverse("annotate:export", args=[hostile_features["campaign"].slug, kind])
+    )
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
-    assert not [c for c in cells if c[:1] in ("=", "+", "@")], "a cell would run as a spreadsheet formula"
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")], (
+        "a cell would run as a spreadsheet formula"
+    )
     assert any(OUTLET in c for c in cells)
     if kind != "outlets.csv":
         assert any(c.endswith(TITLE) for c in cells)
@@ -365,9 +451,15 @@ def test_csv_exports_neutralise_formulas_and_keep_hostile_text(client, users, ho
 
 def test_jsonl_export_gives_back_hostile_text_exactly(client, users, hostile_features):
     login(client, users["carol"])
-    response = client.get(reverse("annotate:export", args=[hostile_features["campaign"].slug, "annotations.jsonl"]))
+    response = client.get(
+        reverse("annotate:export", args=[hostile_features["campaign"].slug, "annotations.jsonl"])
+    )
     assert response.status_code == 200
-    rows = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines() if line]
+    rows = [
+        json.loads(line)
+        for line in b"".join(response.streaming_content).decode().splitlines()
+        if line
+    ]
     values = {v for row in rows for v in row.values() if isinstance(v, str)}
     document = hostile_features["document"]
     assert TITLE in values and OUTLET in values and TEXTAREA in values

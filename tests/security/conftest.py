@@ -21,19 +21,39 @@ def world(campaign, other_campaign, users):
     alice_place = services.claim_next(campaign, users["alice"])
     bob_place = services.claim_next(campaign, users["bob"])
     assert alice_place.passage_id == bob_place.passage_id
-    services.save_annotation(campaign, users["bob"], bob_place.pk, {
-        "label": "opinion", "cited_source": SECRET_SOURCE, "cited_type": "named_person",
-        "markers": ["loaded_language"], "confidence": "high", "note": SECRET_NOTE,
-    })
+    services.save_annotation(
+        campaign,
+        users["bob"],
+        bob_place.pk,
+        {
+            "label": "opinion",
+            "cited_source": SECRET_SOURCE,
+            "cited_type": "named_person",
+            "markers": ["loaded_language"],
+            "confidence": "high",
+            "note": SECRET_NOTE,
+        },
+    )
     bob_place.refresh_from_db()
     # Claims: one claim with a link proposed by bob, and one suggested pair of passages.
-    claim = claims.create_claim(campaign, users["carol"], "Weapons worth $7 billion were left behind")
+    claim = claims.create_claim(
+        campaign, users["carol"], "Weapons worth $7 billion were left behind"
+    )
     claim_link, _ = claims.propose_link(campaign, users["bob"], claim.pk, bob_place.passage_id)
-    body = Passage.objects.exclude(kind=Passage.Kind.BOILERPLATE).exclude(pk=bob_place.passage_id).order_by("pk")
+    body = (
+        Passage.objects.exclude(kind=Passage.Kind.BOILERPLATE)
+        .exclude(pk=bob_place.passage_id)
+        .order_by("pk")
+    )
     documents = campaign.documents.order_by("pk")
     first, second = sorted(body.filter(document=d).first().pk for d in documents[:2])  # two outlets
     suggestion = ClaimSuggestion.objects.create(
-        campaign=campaign, passage_a_id=first, passage_b_id=second, score=0.9, similarity=0.8, rank=1,
+        campaign=campaign,
+        passage_a_id=first,
+        passage_b_id=second,
+        score=0.9,
+        similarity=0.8,
+        rank=1,
     )
     return SimpleNamespace(
         claim=claim,
@@ -44,7 +64,9 @@ def world(campaign, other_campaign, users):
         users=users,
         alice_place=alice_place,
         bob_place=bob_place,
-        membership=lambda username: Membership.objects.get(campaign=campaign, user__username=username),
+        membership=lambda username: Membership.objects.get(
+            campaign=campaign, user__username=username
+        ),
     )
 
 

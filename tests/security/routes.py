@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from tests.conftest import PASSWORD
 
-ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF = "anonymous", "olga", "alice", "carol", "mike", "staff"
+ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF = (
+    "anonymous",
+    "olga",
+    "alice",
+    "carol",
+    "mike",
+    "staff",
+)
 ROLES = (ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF)
 
 EVERYONE = frozenset(ROLES)
@@ -83,7 +90,9 @@ class Route:
     method: str
     allow: frozenset
     kwargs: object = slug
-    data: object = field(default_factory=dict)  # body of the POST, or a function of the world giving it
+    data: object = field(
+        default_factory=dict
+    )  # body of the POST, or a function of the world giving it
     ok: int | None = None  # status for allowed users; default 200 for GET, 302 for POST
     public: bool = False  # anonymous visitors are not sent to the login page
 
@@ -96,16 +105,25 @@ class Route:
         return 302 if self.method == POST else 200
 
 
-SETTINGS_FORM = {"name": "Seed campaign", "guidelines": "Label each passage.", "overlap": 2, "status": "active"}
+SETTINGS_FORM = {
+    "name": "Seed campaign",
+    "guidelines": "Label each passage.",
+    "overlap": 2,
+    "status": "active",
+}
 
 ROUTES = {
-    "login": Route(GET_POST, EVERYONE, no_args, data={"username": "alice", "password": PASSWORD}, public=True),
+    "login": Route(
+        GET_POST, EVERYONE, no_args, data={"username": "alice", "password": PASSWORD}, public=True
+    ),
     "logout": Route(POST, EVERYONE, no_args, public=True),
     "annotate:home": Route(GET, USERS, no_args),
     "annotate:campaign": Route(GET, MEMBERS),
     "annotate:guidelines": Route(GET, MEMBERS),
     "annotate:next": Route(POST, ANNOTATORS),
-    "annotate:passage": Route(GET_POST, OWN_WORK, own_place, data={"label": "opinion", "confidence": "low"}),
+    "annotate:passage": Route(
+        GET_POST, OWN_WORK, own_place, data={"label": "opinion", "confidence": "low"}
+    ),
     "annotate:skip": Route(POST, OWN_WORK, own_place, data={"reason": "garbled"}),
     "annotate:annotations": Route(GET, CURATORS),
     "annotate:agreement": Route(GET, CURATORS),
@@ -117,22 +135,33 @@ ROUTES = {
     # annotate/urls_adjudication.py
     "annotate:adjudication": Route(GET, CURATORS),
     "annotate:adjudication_decided": Route(GET, CURATORS),
-    "annotate:adjudicate": Route(GET_POST, CURATORS, disputed_passage, data={"label": "opinion", "rationale": "Reads as comment."}),
+    "annotate:adjudicate": Route(
+        GET_POST,
+        CURATORS,
+        disputed_passage,
+        data={"label": "opinion", "rationale": "Reads as comment."},
+    ),
     "annotate:adjudication_bulk": Route(POST, CURATORS),
     # annotate/urls_claims.py: curators work on claims; a reviewer only proposes, from a place of their own
     "annotate:claims": Route(GET, CURATORS),
     "annotate:claims_csv": Route(GET, CURATORS),
     "annotate:claim_create": Route(POST, CURATORS, data={"statement": "Troops left in August"}),
     "annotate:claim": Route(GET, CURATORS, claim),
-    "annotate:claim_update": Route(POST, CURATORS, claim, data={"statement": "Weapons were left behind"}),
+    "annotate:claim_update": Route(
+        POST, CURATORS, claim, data={"statement": "Weapons were left behind"}
+    ),
     "annotate:claim_delete": Route(POST, CURATORS, claim),
     "annotate:claim_link": Route(POST, CURATORS, claim, data=another_passage),
-    "annotate:claim_link_edit": Route(POST, CURATORS, claim_link, data={"attributed_to": "The Pentagon"}),
+    "annotate:claim_link_edit": Route(
+        POST, CURATORS, claim_link, data={"attributed_to": "The Pentagon"}
+    ),
     "annotate:claim_link_remove": Route(POST, CURATORS, claim_link),
     "annotate:claim_link_decide": Route(POST, CURATORS, claim_link, data={"decision": "accept"}),
     "annotate:claim_suggestions": Route(GET, CURATORS),
     "annotate:claim_suggestions_refresh": Route(POST, CURATORS),
-    "annotate:claim_suggestion_accept": Route(POST, CURATORS, suggestion, data={"statement": "Same figure"}),
+    "annotate:claim_suggestion_accept": Route(
+        POST, CURATORS, suggestion, data={"statement": "Same figure"}
+    ),
     "annotate:claim_suggestion_reject": Route(POST, CURATORS, suggestion),
     "annotate:claim_propose": Route(GET_POST, OWN_WORK, own_place, data=the_claim),
     # annotate/urls_reports.py

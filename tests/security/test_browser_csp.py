@@ -26,12 +26,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-
 def watched_page(browser):
     page, errors = new_page(browser)
     page.add_init_script(WATCH)
     console = []
-    page.on("console", lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     return page, errors, console
 
 
@@ -43,12 +45,24 @@ def violations(page, console):
 def labelled(campaign, users):
     """alice and bob label the same passages differently, so the agreement page has a heat map."""
     for i in range(6):
-        for name, labels in (("alice", ["sourced_fact", "opinion"]), ("bob", ["opinion", "opinion"])):
+        for name, labels in (
+            ("alice", ["sourced_fact", "opinion"]),
+            ("bob", ["opinion", "opinion"]),
+        ):
             place = services.claim_next(campaign, users[name])
-            services.save_annotation(campaign, users[name], place.pk, {
-                "label": labels[i % 2], "cited_source": "", "cited_type": "", "markers": [],
-                "confidence": "medium", "note": "",
-            })
+            services.save_annotation(
+                campaign,
+                users[name],
+                place.pk,
+                {
+                    "label": labels[i % 2],
+                    "cited_source": "",
+                    "cited_type": "",
+                    "markers": [],
+                    "confidence": "medium",
+                    "note": "",
+                },
+            )
     return campaign
 
 
@@ -64,13 +78,16 @@ def visit_all(page, console, base, paths):
     return seen
 
 
-def test_our_pages_break_no_policy_rule_and_the_heat_map_keeps_its_colours(browser, live_server, world, labelled):
+def test_our_pages_break_no_policy_rule_and_the_heat_map_keeps_its_colours(
+    browser, live_server, world, labelled
+):
     slug = labelled.slug
     curator, errors, console = watched_page(browser)
     log_in(curator, live_server.url, "mike", PASSWORD, reverse("annotate:home"))
     # Every page of the access table a manager opens (downloads aside).
     paths = [
-        reverse(name, kwargs=route.kwargs(world)) for name, route in sorted(ROUTES.items())
+        reverse(name, kwargs=route.kwargs(world))
+        for name, route in sorted(ROUTES.items())
         if route.method != POST and MANAGER in route.allow and name not in DOWNLOADS
     ]
     assert len(paths) >= 10
@@ -84,7 +101,13 @@ def test_our_pages_break_no_policy_rule_and_the_heat_map_keeps_its_colours(brows
     assert errors == []
 
     reviewer, errors, console = watched_page(browser)
-    log_in(reviewer, live_server.url, "dave", PASSWORD, reverse("annotate:campaign", kwargs={"slug": slug}))
+    log_in(
+        reviewer,
+        live_server.url,
+        "dave",
+        PASSWORD,
+        reverse("annotate:campaign", kwargs={"slug": slug}),
+    )
     with reviewer.expect_navigation():
         reviewer.get_by_role("button", name="Start labelling").click()
     # annotate.js runs: the digit key picks a label.
@@ -97,10 +120,20 @@ def test_our_pages_break_no_policy_rule_and_the_heat_map_keeps_its_colours(brows
 def test_the_admin_works_under_the_policy(browser, live_server, campaign, users):
     page, errors, console = watched_page(browser)
     log_in(page, live_server.url, "staff", PASSWORD, reverse("admin:index"))
-    paths = [reverse(name) for name in (
-        "admin:index", "admin:corpus_document_changelist", "admin:corpus_document_import",
-        "admin:corpus_source_add", "admin:annotate_campaign_changelist", "admin:auth_user_changelist",
-    )] + [reverse("admin:annotate_campaign_change", args=[campaign.pk]), reverse("admin:auth_user_change", args=[users["alice"].pk])]
+    paths = [
+        reverse(name)
+        for name in (
+            "admin:index",
+            "admin:corpus_document_changelist",
+            "admin:corpus_document_import",
+            "admin:corpus_source_add",
+            "admin:annotate_campaign_changelist",
+            "admin:auth_user_changelist",
+        )
+    ] + [
+        reverse("admin:annotate_campaign_change", args=[campaign.pk]),
+        reverse("admin:auth_user_change", args=[users["alice"].pk]),
+    ]
     assert visit_all(page, console, live_server.url, paths) == {}
 
     # The admin's own scripts run: typing an outlet's name fills its slug (prepopulate.js).

@@ -50,8 +50,13 @@ def test_every_url_refuses_a_post_without_a_csrf_token(world):
     """Ours as a user allowed to use them, the admin's as staff."""
     unknown = sorted({name for name, _ in own_urls() if name} - ROUTES.keys())
     assert not unknown, f"add these URL names to tests/security/routes.py: {unknown}"
-    targets = [(name, reverse(name, kwargs=r.kwargs(world)), allowed_role(r), r.body(world)) for name, r in ROUTES.items()]
-    targets += [(name or route, admin_url(name, route, p), STAFF, {}) for name, route, p in admin_urls()]
+    targets = [
+        (name, reverse(name, kwargs=r.kwargs(world)), allowed_role(r), r.body(world))
+        for name, r in ROUTES.items()
+    ]
+    targets += [
+        (name or route, admin_url(name, route, p), STAFF, {}) for name, route, p in admin_urls()
+    ]
     clients = {role: strict_client(world, role) for _, _, role, _ in targets}
     before = snapshot()
     accepted = []
@@ -73,7 +78,10 @@ def test_a_post_with_a_token_from_another_session_is_refused(world, name):
     attacker, victim = Client(enforce_csrf_checks=True), strict_client(world, role)
     token(victim)
     before = snapshot()
-    response = victim.post(reverse(name, kwargs=route.kwargs(world)), {**route.body(world), "csrfmiddlewaretoken": token(attacker)})
+    response = victim.post(
+        reverse(name, kwargs=route.kwargs(world)),
+        {**route.body(world), "csrfmiddlewaretoken": token(attacker)},
+    )
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -82,12 +90,17 @@ def test_a_post_with_a_token_from_another_session_is_refused(world, name):
 def test_the_same_post_with_the_sessions_own_token_goes_through(world, name):
     route = ROUTES[name]
     client = strict_client(world, allowed_role(route))
-    response = client.post(reverse(name, kwargs=route.kwargs(world)), {**route.body(world), "csrfmiddlewaretoken": token(client)})
+    response = client.post(
+        reverse(name, kwargs=route.kwargs(world)),
+        {**route.body(world), "csrfmiddlewaretoken": token(client)},
+    )
     # A page that also takes a POST (login, the annotation form) redirects after a good one.
     assert response.status_code == (302 if route.method == GET_POST else route.status_for_allowed())
 
 
-@pytest.mark.parametrize("name", sorted(name for name, route in ROUTES.items() if route.method == POST))
+@pytest.mark.parametrize(
+    "name", sorted(name for name, route in ROUTES.items() if route.method == POST)
+)
 def test_state_changing_urls_refuse_get(client, world, name):
     route = ROUTES[name]
     role = allowed_role(route)
@@ -98,7 +111,9 @@ def test_state_changing_urls_refuse_get(client, world, name):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("name", sorted(name for name, route in ROUTES.items() if route.method != POST))
+@pytest.mark.parametrize(
+    "name", sorted(name for name, route in ROUTES.items() if route.method != POST)
+)
 def test_a_get_writes_nothing(client, world, name):
     route = ROUTES[name]
     role = allowed_role(route)

@@ -64,7 +64,9 @@ def test_every_page_of_ours_carries_the_policy(client, world):
             assert_protected(client.post(url, route.body(world)))
 
 
-@pytest.mark.parametrize("path", ["/login/", "/no/such/page/", "/c/no-such-campaign/", "/admin/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/login/", "/no/such/page/", "/c/no-such-campaign/", "/admin/", "/admin/login/"]
+)
 def test_anonymous_responses_carry_the_policy_too(client, db, path):
     assert_protected(client.get(path))
 
@@ -93,9 +95,14 @@ JS_URL = re.compile(r"javascript:", re.I)
 
 def offending(text):
     return [
-        kind for kind, pattern in (("inline <script>", INLINE_SCRIPT), ("<style> block", STYLE_BLOCK),
-                                   ("style= attribute", STYLE_ATTR), ("on*= handler", HANDLER_ATTR),
-                                   ("javascript: URL", JS_URL))
+        kind
+        for kind, pattern in (
+            ("inline <script>", INLINE_SCRIPT),
+            ("<style> block", STYLE_BLOCK),
+            ("style= attribute", STYLE_ATTR),
+            ("on*= handler", HANDLER_ATTR),
+            ("javascript: URL", JS_URL),
+        )
         if pattern.search(text)
     ]
 

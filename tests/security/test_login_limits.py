@@ -32,8 +32,9 @@ def attempt(username, password=WRONG, address="127.0.0.1", path=None, **headers)
     """One login attempt from a fresh browser (no cookies shared with any other attempt,
     as if every request went to a different worker process)."""
     client = Client(REMOTE_ADDR=address)
-    response = client.post(path or reverse("login"), {"username": username, "password": password},
-                           headers=headers)
+    response = client.post(
+        path or reverse("login"), {"username": username, "password": password}, headers=headers
+    )
     return response, client
 
 
@@ -45,7 +46,9 @@ def fail(times, username="alice", **kwargs):
     return [attempt(username, **kwargs)[0].status_code for _ in range(times)]
 
 
-def test_four_failures_show_the_usual_error_and_the_fifth_locks_the_account_from_that_address(users):
+def test_four_failures_show_the_usual_error_and_the_fifth_locks_the_account_from_that_address(
+    users,
+):
     statuses = fail(4)
     assert statuses == [200] * 4
     response, _ = attempt("alice")
@@ -85,7 +88,9 @@ def test_the_same_account_from_another_address_still_logs_in(users):
 
 def test_after_the_cool_off_the_account_logs_in_again(users):
     fail(5)
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16))
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
+    )
     response, client = attempt("alice", PASSWORD)
     assert response.status_code == 302
     assert logged_in(client)
@@ -145,17 +150,20 @@ def request_from(remote, forwarded=None):
     return RequestFactory().get("/", REMOTE_ADDR=remote, headers=headers)
 
 
-@pytest.mark.parametrize("proxies, remote, forwarded, expected", [
-    (0, "192.0.2.1", "203.0.113.5", "192.0.2.1"),  # no proxy: the header is the client's word
-    (1, "192.0.2.1", "203.0.113.5", "203.0.113.5"),
-    (1, "192.0.2.1", "198.51.100.1, 203.0.113.5", "203.0.113.5"),
-    (2, "192.0.2.1", "198.51.100.1, 203.0.113.5, 192.0.2.9", "203.0.113.5"),
-    (2, "192.0.2.1", "203.0.113.5", "192.0.2.1"),  # fewer hops than proxies: count the proxy
-    (1, "192.0.2.1", "", "192.0.2.1"),
-    (1, "192.0.2.1", None, "192.0.2.1"),
-    (1, "192.0.2.1", "not-an-address", "192.0.2.1"),
-    (1, "192.0.2.1", " 2001:db8::1 ", "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    "proxies, remote, forwarded, expected",
+    [
+        (0, "192.0.2.1", "203.0.113.5", "192.0.2.1"),  # no proxy: the header is the client's word
+        (1, "192.0.2.1", "203.0.113.5", "203.0.113.5"),
+        (1, "192.0.2.1", "198.51.100.1, 203.0.113.5", "203.0.113.5"),
+        (2, "192.0.2.1", "198.51.100.1, 203.0.113.5, 192.0.2.9", "203.0.113.5"),
+        (2, "192.0.2.1", "203.0.113.5", "192.0.2.1"),  # fewer hops than proxies: count the proxy
+        (1, "192.0.2.1", "", "192.0.2.1"),
+        (1, "192.0.2.1", None, "192.0.2.1"),
+        (1, "192.0.2.1", "not-an-address", "192.0.2.1"),
+        (1, "192.0.2.1", " 2001:db8::1 ", "2001:db8::1"),
+    ],
+)
 def test_client_ip(settings, proxies, remote, forwarded, expected):
     settings.TRUSTED_PROXIES = proxies
     assert client_ip(request_from(remote, forwarded)) == expected

@@ -18,22 +18,37 @@ from tests.conftest import PASSWORD
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SECURITY_SETTINGS = (
-    "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER", "TRUSTED_PROXIES",
-    "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "X_FRAME_OPTIONS",
-    "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY",
+    "DEBUG",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "TRUSTED_PROXIES",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SAMESITE",
+    "X_FRAME_OPTIONS",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
 )
 ONE_YEAR = 365 * 24 * 3600
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "TRUSTED_"))}
-    env.update({
-        "CREDENCE_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),  # 67 characters, as check --deploy wants 50+
-        "ALLOWED_HOSTS": "credence.example.org",
-        "DJANGO_SETTINGS_MODULE": "credence.settings",
-    })
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "TRUSTED_"))
+    }
+    env.update(
+        {
+            "CREDENCE_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(50),  # 67 characters, as check --deploy wants 50+
+            "ALLOWED_HOSTS": "credence.example.org",
+            "DJANGO_SETTINGS_MODULE": "credence.settings",
+        }
+    )
     env.pop("DEBUG", None)
     env.update(extra)
     return env
@@ -41,8 +56,12 @@ def production_env(**extra):
 
 def run(args, **env):
     return subprocess.run(
-        [sys.executable, *args], cwd=BASE_DIR, env=production_env(**env),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -63,7 +82,9 @@ def test_check_deploy_passes_in_production_mode_at_warning_level():
 
 
 def test_check_deploy_notices_when_an_operator_turns_hsts_preload_off():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], SECURE_HSTS_PRELOAD="false")
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], SECURE_HSTS_PRELOAD="false"
+    )
     assert result.returncode != 0
     assert "security.W021" in result.stdout + result.stderr
 
@@ -94,8 +115,15 @@ def test_proxy_headers_are_trusted_only_when_a_proxy_is_configured():
     assert behind["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-@pytest.mark.parametrize("name, value", [("TRUSTED_PROXIES", "-1"), ("TRUSTED_PROXIES", "one"),
-                                         ("SECURE_HSTS_PRELOAD", "maybe"), ("LOGIN_FAILURE_LIMIT", "0")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("TRUSTED_PROXIES", "-1"),
+        ("TRUSTED_PROXIES", "one"),
+        ("SECURE_HSTS_PRELOAD", "maybe"),
+        ("LOGIN_FAILURE_LIMIT", "0"),
+    ],
+)
 def test_a_bad_security_setting_stops_the_app_with_its_name(name, value):
     result = run(["manage.py", "check"], **{name: value})
     assert result.returncode != 0
@@ -123,7 +151,9 @@ def test_plain_http_is_redirected_to_https(client, db, production):
     assert response["Location"] == "https://testserver" + reverse("login")
 
 
-def test_a_forged_forwarded_proto_header_does_not_count_as_https_without_a_proxy(client, db, production):
+def test_a_forged_forwarded_proto_header_does_not_count_as_https_without_a_proxy(
+    client, db, production
+):
     response = client.get(reverse("login"), headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 301
 
@@ -148,7 +178,9 @@ def test_session_and_csrf_cookies_are_secure_http_only_and_same_site(client, use
     page = client.get(reverse("login"), secure=True)
     csrf = page.cookies["csrftoken"]
     assert csrf["secure"] and csrf["samesite"] == "Lax"
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, secure=True)
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}, secure=True
+    )
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"

@@ -17,15 +17,33 @@ from annotate.models import Annotation, AnnotationRevision, Assignment, ClaimLin
 from tests.conftest import login
 from tests.security.conftest import SECRET_NOTE, SECRET_SOURCE, snapshot
 
-SNOOPING = ("reviewer", "user", "reviewer_id", "user_id", "assignment", "assignment_id", "pk", "id", "annotation")
+SNOOPING = (
+    "reviewer",
+    "user",
+    "reviewer_id",
+    "user_id",
+    "assignment",
+    "assignment_id",
+    "pk",
+    "id",
+    "annotation",
+)
 
 
 def snoop_params(world):
     """Every name a hopeful attacker might try, each pointing at bob or bob's place."""
     bob, place = world.users["bob"], world.bob_place
-    values = {"reviewer": bob.username, "user": bob.username, "reviewer_id": bob.pk, "user_id": bob.pk,
-              "assignment": place.pk, "assignment_id": place.pk, "pk": place.pk, "id": place.pk,
-              "annotation": place.annotation.pk}
+    values = {
+        "reviewer": bob.username,
+        "user": bob.username,
+        "reviewer_id": bob.pk,
+        "user_id": bob.pk,
+        "assignment": place.pk,
+        "assignment_id": place.pk,
+        "pk": place.pk,
+        "id": place.pk,
+        "annotation": place.annotation.pk,
+    }
     assert set(values) == set(SNOOPING)
     return values
 
@@ -59,8 +77,12 @@ def test_alice_gets_404_for_bobs_place_by_its_id(alice, world):
 def test_query_parameters_naming_bob_do_not_show_his_work_on_alices_pages(alice, world):
     params = snoop_params(world)
     slug = world.campaign.slug
-    for url in (passage_url(world, world.alice_place), reverse("annotate:campaign", kwargs={"slug": slug}),
-                reverse("annotate:guidelines", kwargs={"slug": slug}), reverse("annotate:home")):
+    for url in (
+        passage_url(world, world.alice_place),
+        reverse("annotate:campaign", kwargs={"slug": slug}),
+        reverse("annotate:guidelines", kwargs={"slug": slug}),
+        reverse("annotate:home"),
+    ):
         response = alice.get(url, params)
         assert response.status_code == 200, url
         assert_nothing_of_bobs(response)
@@ -73,8 +95,10 @@ def test_query_parameters_naming_bob_do_not_show_his_work_on_alices_pages(alice,
 
 def test_alice_posting_to_bobs_place_gets_404_and_changes_nothing(alice, world):
     before = snapshot()
-    response = alice.post(passage_url(world, world.bob_place),
-                          {"label": "sourced_fact", "confidence": "low", "note": "overwritten by alice"})
+    response = alice.post(
+        passage_url(world, world.bob_place),
+        {"label": "sourced_fact", "confidence": "low", "note": "overwritten by alice"},
+    )
     assert response.status_code == 404
     assert_nothing_of_bobs(response)
     assert snapshot() == before
@@ -82,7 +106,12 @@ def test_alice_posting_to_bobs_place_gets_404_and_changes_nothing(alice, world):
 
 def test_form_fields_naming_bobs_place_only_ever_save_alices_own_answer(alice, world):
     bob_before = bobs_annotation(world)
-    data = {"label": "sourced_fact", "confidence": "low", "note": "alice's own reading", **snoop_params(world)}
+    data = {
+        "label": "sourced_fact",
+        "confidence": "low",
+        "note": "alice's own reading",
+        **snoop_params(world),
+    }
     response = alice.post(passage_url(world, world.alice_place), data)
     assert response.status_code == 302
     assert bobs_annotation(world) == bob_before
@@ -91,8 +120,11 @@ def test_form_fields_naming_bobs_place_only_ever_save_alices_own_answer(alice, w
     assert mine.assignment.reviewer == world.users["alice"]
     # Exactly one new annotation and one revision, both hers.
     assert Annotation.objects.count() == 2
-    assert list(AnnotationRevision.objects.exclude(annotation__assignment=world.bob_place).values_list(
-        "changed_by__username", flat=True)) == ["alice"]
+    assert list(
+        AnnotationRevision.objects.exclude(annotation__assignment=world.bob_place).values_list(
+            "changed_by__username", flat=True
+        )
+    ) == ["alice"]
 
 
 def test_alice_cannot_skip_bobs_place(alice, world):
@@ -113,7 +145,9 @@ def test_skip_form_fields_naming_bobs_place_skip_only_alices(alice, world):
     ]
 
 
-def test_a_late_save_on_a_place_handed_on_to_dave_neither_shows_nor_changes_his_answer(alice, world):
+def test_a_late_save_on_a_place_handed_on_to_dave_neither_shows_nor_changes_his_answer(
+    alice, world
+):
     """The one door the passage view leaves open (a claim this session was handed,
     since expired and taken by someone else) must not lead to that someone's work."""
     campaign, dave = world.campaign, world.users["dave"]
@@ -124,10 +158,20 @@ def test_a_late_save_on_a_place_handed_on_to_dave_neither_shows_nor_changes_his_
     later = timezone.now() + timedelta(minutes=settings.CREDENCE_CLAIM_MINUTES + 1)
     daves = services.claim_next(campaign, dave, now=later)
     assert daves.pk == world.alice_place.pk
-    services.save_annotation(campaign, dave, daves.pk, {
-        "label": "opinion", "cited_source": "Dave's informant", "cited_type": "anonymous",
-        "markers": [], "confidence": "high", "note": "dave-only-note-91c2",
-    }, now=later)
+    services.save_annotation(
+        campaign,
+        dave,
+        daves.pk,
+        {
+            "label": "opinion",
+            "cited_source": "Dave's informant",
+            "cited_type": "anonymous",
+            "markers": [],
+            "confidence": "high",
+            "note": "dave-only-note-91c2",
+        },
+        now=later,
+    )
     dave_before = Annotation.objects.filter(assignment=daves).values().get()
 
     response = alice.post(passage_url(world, daves), {"label": "sourced_fact", "confidence": "low"})
@@ -143,23 +187,31 @@ def test_a_late_save_on_a_place_handed_on_to_dave_neither_shows_nor_changes_his_
 def test_a_manager_cannot_remove_a_member_of_another_campaign_through_their_own(client, world):
     login(client, world.users["mike"])
     olga = Membership.objects.get(campaign=world.other_campaign, user=world.users["olga"])
-    url = reverse("annotate:remove_member", kwargs={"slug": world.campaign.slug, "member_id": olga.pk})
+    url = reverse(
+        "annotate:remove_member", kwargs={"slug": world.campaign.slug, "member_id": olga.pk}
+    )
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(pk=olga.pk).exists()
 
 
 def test_alice_cannot_propose_a_claim_for_bobs_place(alice, world):
     before = snapshot()
-    url = reverse("annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.bob_place.pk})
+    url = reverse(
+        "annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.bob_place.pk}
+    )
     assert alice.get(url).status_code == 404
     assert alice.post(url, {"claim": world.claim.pk}).status_code == 404
     assert snapshot() == before
 
 
 def test_a_claim_of_another_campaign_cannot_be_proposed_through_this_one(alice, world):
-    foreign = claims.create_claim(world.other_campaign, world.users["olga"], "Only in the other campaign")
+    foreign = claims.create_claim(
+        world.other_campaign, world.users["olga"], "Only in the other campaign"
+    )
     before = snapshot()
-    url = reverse("annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.alice_place.pk})
+    url = reverse(
+        "annotate:claim_propose", kwargs={"slug": world.campaign.slug, "pk": world.alice_place.pk}
+    )
     alice.post(url, {"claim": foreign.pk})
     assert snapshot() == before
     assert not ClaimLink.objects.filter(claim=foreign).exists()

@@ -21,7 +21,9 @@ from tests.security.urlwalk import admin_model, admin_url, admin_urls, own_urls
 
 def test_every_url_of_ours_has_a_name():
     unnamed = [route for name, route in own_urls() if name is None]
-    assert not unnamed, f"give these URL patterns a name (and a line in tests/security/routes.py): {unnamed}"
+    assert not unnamed, (
+        f"give these URL patterns a name (and a line in tests/security/routes.py): {unnamed}"
+    )
 
 
 def test_every_url_name_is_in_the_access_table():
@@ -64,26 +66,39 @@ def test_each_visitor_gets_what_the_access_table_says(client, world, name, role)
         assert response.status_code == 302, (name, response.status_code)
         assert response["Location"].startswith(reverse("login") + "?next="), response["Location"]
     elif role in route.allow:
-        assert response.status_code == route.status_for_allowed(), (name, role, response.status_code)
+        assert response.status_code == route.status_for_allowed(), (
+            name,
+            role,
+            response.status_code,
+        )
         if response.status_code == 302:
             challenge = reverse("login") + "?next="
-            assert not response["Location"].startswith(challenge), "an allowed user was sent to log in"
+            assert not response["Location"].startswith(challenge), (
+                "an allowed user was sent to log in"
+            )
         return
     else:
         assert response.status_code == 404, (name, role, response.status_code)
     assert snapshot() == before, f"{role} was refused {name} but something was written"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.method == POST and OUTSIDER not in r.allow))
-def test_a_refused_post_by_a_reviewer_of_another_campaign_writes_nothing_even_with_valid_data(client, world, name):
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if r.method == POST and OUTSIDER not in r.allow)
+)
+def test_a_refused_post_by_a_reviewer_of_another_campaign_writes_nothing_even_with_valid_data(
+    client, world, name
+):
     route = ROUTES[name]
     login(client, world.users["olga"])
     before = snapshot()
-    assert client.post(reverse(name, kwargs=route.kwargs(world)), route.body(world)).status_code == 404
+    assert (
+        client.post(reverse(name, kwargs=route.kwargs(world)), route.body(world)).status_code == 404
+    )
     assert snapshot() == before
 
 
 # ---- the admin -------------------------------------------------------------
+
 
 def can_add(model, user):
     request = RequestFactory().get("/admin/")
@@ -93,8 +108,13 @@ def can_add(model, user):
 
 def test_the_walk_finds_the_admin_pages_of_our_models():
     names = {name for name, _, _ in admin_urls()}
-    for expected in ("admin:index", "admin:login", "admin:corpus_document_changelist",
-                     "admin:corpus_document_import", "admin:annotate_campaign_change"):
+    for expected in (
+        "admin:index",
+        "admin:login",
+        "admin:corpus_document_changelist",
+        "admin:corpus_document_import",
+        "admin:annotate_campaign_change",
+    ):
         assert expected in names
 
 
@@ -112,7 +132,9 @@ def test_every_admin_url_sends_anonymous_and_non_staff_users_to_the_admin_login(
             # Logging out of the admin without being logged in to it leads to its index.
             ok = response.status_code == 302 and response["Location"] == reverse("admin:index")
         else:
-            ok = response.status_code == 302 and response["Location"].startswith(login_url + "?next=")
+            ok = response.status_code == 302 and response["Location"].startswith(
+                login_url + "?next="
+            )
         if not ok:
             wrong.append((name, url, response.status_code, response.get("Location")))
     assert not wrong, f"admin URLs reachable without staff rights: {wrong}"
@@ -132,10 +154,16 @@ def test_staff_reach_every_admin_page(client, world):
             expected = {404}  # documents have no public page
         elif name is None and route.endswith("(?P<url>.*)$"):
             expected = {404}  # the catch-all for unknown admin pages
-        elif name and name.endswith("_add") and not can_add(admin_model(name=name), world.users["staff"]):
+        elif (
+            name
+            and name.endswith("_add")
+            and not can_add(admin_model(name=name), world.users["staff"])
+        ):
             expected = {403}  # models filled by importers and services, never typed in
         else:
             expected = {200, 302}
-        if response.status_code not in expected or response.get("Location", "").startswith(reverse("admin:login")):
+        if response.status_code not in expected or response.get("Location", "").startswith(
+            reverse("admin:login")
+        ):
             wrong.append((name, url, response.status_code))
     assert not wrong, f"admin pages staff cannot use: {wrong}"

@@ -22,7 +22,11 @@ ADMIN = "admin:"
 
 
 def own_urls():
-    return [(name, route) for name, route, _ in walk() if not (name or "").startswith(ADMIN) and not route.startswith("admin/")]
+    return [
+        (name, route)
+        for name, route, _ in walk()
+        if not (name or "").startswith(ADMIN) and not route.startswith("admin/")
+    ]
 
 
 def admin_urls():

@@ -29,7 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", required=True, help="campaign name or slug")
         parser.add_argument("--format", choices=["text", "csv", "json"], default="text")
         parser.add_argument("--table", choices=list(TABLES), help="only this table")
-        parser.add_argument("--boot", type=_count, default=1000, help="bootstrap replicates for the alpha interval (0: none)")
+        parser.add_argument(
+            "--boot",
+            type=_count,
+            default=1000,
+            help="bootstrap replicates for the alpha interval (0: none)",
+        )
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, campaign, format, table, boot, seed, **options):
@@ -53,4 +58,10 @@ class Command(BaseCommand):
                     writer.writerow([safe_cell(v) for v in row])
             else:
                 self.stdout.write(f"\n== {name} ==")
-                self.stdout.write(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="undefined") if len(frame) else "(empty)")
+                self.stdout.write(
+                    frame.to_string(
+                        index=False, float_format=lambda v: f"{v:.3f}", na_rep="undefined"
+                    )
+                    if len(frame)
+                    else "(empty)"
+                )

@@ -20,7 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, campaign, file, force, **options):
         found = Campaign.objects.filter(slug=campaign).first()
         if found is None:
-            known = ", ".join(Campaign.objects.order_by("slug").values_list("slug", flat=True)[:20]) or "none"
+            known = (
+                ", ".join(Campaign.objects.order_by("slug").values_list("slug", flat=True)[:20])
+                or "none"
+            )
             raise CommandError(f"No campaign with slug {campaign!r}. Campaigns: {known}")
         path = Path(file)
         if path.exists() and not force:

@@ -40,8 +40,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("The demo accounts have published passwords; run this only in development (DEBUG on).")
-        call_command("import_corpus", str(Path(settings.BASE_DIR) / "seeds"), no_progress=True, stdout=self.stdout)
+            raise CommandError(
+                "The demo accounts have published passwords; run this only in development (DEBUG on)."
+            )
+        call_command(
+            "import_corpus",
+            str(Path(settings.BASE_DIR) / "seeds"),
+            no_progress=True,
+            stdout=self.stdout,
+        )
         with transaction.atomic():
             users = {}
             for username, password, _role, staff in ACCOUNTS:
@@ -52,16 +59,34 @@ class Command(BaseCommand):
                 users[username] = user
             campaign, created = Campaign.objects.get_or_create(
                 slug="afghanistan-weapons-demo",
-                defaults={"name": CAMPAIGN, "guidelines": GUIDELINES, "scheme": default_scheme(), "overlap": 3},
+                defaults={
+                    "name": CAMPAIGN,
+                    "guidelines": GUIDELINES,
+                    "scheme": default_scheme(),
+                    "overlap": 3,
+                },
             )
             if created:
-                services.add_documents(campaign, Document.objects.filter(source__name__in=_seed_outlets()).order_by("source__name"))
+                services.add_documents(
+                    campaign,
+                    Document.objects.filter(source__name__in=_seed_outlets()).order_by(
+                        "source__name"
+                    ),
+                )
             for username, _password, role, _staff in ACCOUNTS:
                 if role:
-                    Membership.objects.get_or_create(campaign=campaign, user=users[username], defaults={"role": role})
+                    Membership.objects.get_or_create(
+                        campaign=campaign, user=users[username], defaults={"role": role}
+                    )
             if not campaign.is_active:
                 services.activate_campaign(campaign)
-        self.stdout.write(self.style.SUCCESS(f"Demo campaign “{campaign.name}” is active over {campaign.documents.count()} articles."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo campaign “{campaign.name}” is active over {campaign.documents.count()} articles."
+            )
+        )
         self.stdout.write("Demo accounts (development only):")
         for username, password, role, staff in ACCOUNTS:
-            self.stdout.write(f"  {username:<10} password {password:<20} {'administrator' if staff else role}")
+            self.stdout.write(
+                f"  {username:<10} password {password:<20} {'administrator' if staff else role}"
+            )

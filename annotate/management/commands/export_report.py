@@ -33,7 +33,9 @@ def kinds_from(only):
             unknown.append(name)
     if unknown or not wanted:
         choices = ", ".join([*SHORT, *exports.KINDS])
-        raise CommandError(f"--only: unknown export {', '.join(map(repr, unknown)) or '(none given)'}; choose from {choices}")
+        raise CommandError(
+            f"--only: unknown export {', '.join(map(repr, unknown)) or '(none given)'}; choose from {choices}"
+        )
     return [kind for kind in exports.KINDS if kind in wanted]
 
 
@@ -42,11 +44,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="campaign slug or name")
-        parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
-        parser.add_argument("--anonymise", action="store_true",
-                            help="replace reviewer and curator names by stable pseudonyms")
-        parser.add_argument("--only", help="comma-separated: outlets, documents, reviewers, annotations, "
-                            "or file kinds such as annotations.jsonl")
+        parser.add_argument(
+            "--out", required=True, help="folder to write into (created if missing)"
+        )
+        parser.add_argument(
+            "--anonymise",
+            action="store_true",
+            help="replace reviewer and curator names by stable pseudonyms",
+        )
+        parser.add_argument(
+            "--only",
+            help="comma-separated: outlets, documents, reviewers, annotations, "
+            "or file kinds such as annotations.jsonl",
+        )
 
     def handle(self, *args, campaign, out, anonymise, only, **options):
         kinds = kinds_from(only)

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--outlet", help="only the documents of this outlet (its exact name)")
-        parser.add_argument("--document", type=int, action="append", help="only this document id (repeatable)")
+        parser.add_argument(
+            "--document", type=int, action="append", help="only this document id (repeatable)"
+        )
 
     def handle(self, *args, **options):
         passages = Passage.objects.all()
@@ -24,7 +26,11 @@ class Command(BaseCommand):
         if options["document"]:
             passages = passages.filter(document_id__in=options["document"])
             if not passages.exists():
-                raise CommandError(f"No passages for document(s) {', '.join(map(str, options['document']))}.")
+                raise CommandError(
+                    f"No passages for document(s) {', '.join(map(str, options['document']))}."
+                )
         with transaction.atomic():
             stored = refresh(passages)
-        self.stdout.write(self.style.SUCCESS(f"{stored} figure(s) in {passages.count()} passage(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{stored} figure(s) in {passages.count()} passage(s).")
+        )
