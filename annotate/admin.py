@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from annotate import services
+from annotate.campaigns import services
 from annotate.models import (
     Adjudication,
     AdjudicationRevision,

@@ -10,10 +10,19 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import CharField, FloatField, Func, Value
 
-from annotate.models import Annotation, CitedSourceType
+from annotate.models import (
+    Adjudication,
+    Annotation,
+    Assignment,
+    BiasMarker,
+    CitedSourceType,
+    Label,
+)
+from corpus.models import Document, Source
 
 NO_SOURCE = "none"
 CITED_TYPES = [NO_SOURCE] + [value for value, _ in CitedSourceType.choices if value]
@@ -112,10 +121,6 @@ def annotation_frame(campaign):
     when no one is cited), ``confidence``, ``annotator`` (user name) and ``outlet`` (source
     name) are categorical. Three queries, whatever the number of annotations.
     """
-    from django.contrib.auth import get_user_model
-
-    from annotate.models import Assignment
-    from corpus.models import Source
 
     data = _fetch(
         Annotation.objects.filter(assignment__campaign=campaign).order_by(), ANNOTATION_COLUMNS
@@ -172,45 +177,9 @@ def dimension_labels(scheme_labels, dims):
     return labels
 
 
-def agreement_tables(campaign, n_boot=1000, seed=0):
-    """The agreement dashboard's tables for a campaign (see annotate.agreement_report).
-
-    The reviewers table also gets agreement_with_final: the share of a reviewer's
-    annotations on resolved passages that equal the final label (annotate.reliability).
-    """
-    from annotate.agreement_report import campaign_agreement
-    from annotate.reliability import final_labels
-
-    frame = annotation_frame(campaign)
-    scheme_labels, markers = scheme_parts(campaign.scheme)
-    dims = dimension_frames(frame, markers)
-    labels = dimension_labels(scheme_labels, dims)
-    tables = campaign_agreement(dims, labels, n_boot, seed)
-    tables["documents"].insert(
-        1, "title", tables["documents"]["document"].map(document_titles(campaign))
-    )
-    finals = final_labels(
-        frame, adjudication_frame(campaign), campaign.overlap, campaign.auto_accept_unanimous
-    )
-    reviewers = tables["reviewers"]
-    reviewers["agreement_with_final"] = (
-        reviewers["annotator"].map(agreement_with_final(frame, finals)).astype(float)
-    )
-    return tables
-
-
-def agreement_with_final(frame, finals):
-    """{reviewer: share of their annotations on resolved passages equal to the final label}."""
-    from annotate.reliability import reviewer_report
-
-    report = reviewer_report(frame[["item", "annotator", "label"]], finals)
-    return dict(zip(report["reviewer"], report["agreement_with_final"], strict=True))
-
-
 def document_titles(campaign):
     """{document id: title} of the campaign's documents: one query, however many documents it
     has (a list of ids could exceed SQLite's limit on query parameters)."""
-    from corpus.models import Document
 
     return dict(
         Document.objects.filter(campaigndocument__campaign=campaign).values_list("pk", "title")
@@ -221,7 +190,6 @@ def scheme_parts(scheme, names=False):
     """The scheme's passage-type values and its bias markers (value, name), in the admin's
     order, from one query (a UNION of the two tables) instead of two; with ``names`` also
     {passage-type value: display name}."""
-    from annotate.models import BiasMarker, Label
 
     def part(model, kind):
         return (
@@ -288,8 +256,6 @@ def passage_frame(campaign):
 
     Read off each passage's first place, which every such passage has (the queue keeps places
     1..overlap); annotation_rows adds any annotated passage missing here. Two queries."""
-    from annotate.models import Assignment
-    from corpus.models import Source
 
     data = _fetch(Assignment.objects.filter(campaign=campaign, slot=1).order_by(), PASSAGE_COLUMNS)
     order = np.argsort(data["sequence"], kind="stable")
@@ -325,8 +291,6 @@ def annotation_rows(campaign, passages, seconds=False):
     if annotated passages are missing from ``passages`` (never through the app), whose
     rows are then appended to the returned passages.
     """
-    from annotate.models import Assignment
-    from corpus.models import Source
 
     columns = dict(REPORT_COLUMNS)
     queryset = Annotation.objects.filter(assignment__campaign=campaign).order_by()
@@ -387,7 +351,6 @@ def annotation_rows(campaign, passages, seconds=False):
 def adjudication_frame(campaign):
     """One row per curator's decision: item, label, cited_type ("none" when no one is cited,
     as in annotation_frame), cited_source, markers (tuples), decided_by (user id)."""
-    from annotate.models import Adjudication
 
     columns = {
         "item": "passage_id",

@@ -169,7 +169,7 @@ def generate(database_url, sqlite_path, n_passages, seed):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from annotate.defaults import default_scheme
+    from annotate.campaigns.defaults import default_scheme
     from annotate.models import Annotation, Assignment, Campaign, CampaignDocument
     from corpus.models import Document, Passage, Source, content_hash
 
@@ -331,7 +331,7 @@ def time_frame_and_alpha(campaign):
 
 
 def measure(profile):
-    from annotate.frames import agreement_tables
+    from annotate.agreement.selectors import agreement_tables
     from annotate.models import Annotation, Campaign
 
     campaign = Campaign.objects.select_related("scheme").get(name=CAMPAIGN)

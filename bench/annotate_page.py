@@ -4,7 +4,7 @@ Run: ``.venv/bin/python bench/annotate_page.py [repeats]`` (default 200).
 
 Builds, in a fresh SQLite file, a campaign of 100,000 passages (2,000 documents of
 50 passages from 20 outlets) with overlap 3, so 300,000 assignment slots made by
-``services.sync_slots``. The first 97 % of the reading order is fully labelled
+``campaign_services.sync_slots``. The first 97 % of the reading order is fully labelled
 (291,000 DONE slots, each with its annotation, by 50 reviewers); the rest is open,
 and every reviewer but the measured one holds a claim there, as during a live
 campaign. Then, in-process with ``django.test.Client``, one reviewer with work
@@ -74,9 +74,10 @@ def build():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from annotate import services
-    from annotate.defaults import default_scheme
+    from annotate.campaigns import services as campaign_services
+    from annotate.campaigns.defaults import default_scheme
     from annotate.models import Annotation, Assignment, Campaign, CampaignDocument, Membership
+    from annotate.queue import services
     from corpus.models import Document, Passage, Source
 
     User = get_user_model()
@@ -139,7 +140,7 @@ def build():
             Membership(campaign=campaign, user=u, role=Membership.Role.REVIEWER) for u in reviewers
         )
     t1 = time.perf_counter()
-    slots = services.sync_slots(campaign)
+    slots = campaign_services.sync_slots(campaign)
     t2 = time.perf_counter()
 
     # Fill the first DONE_FRACTION of the reading order: the three slots of a

@@ -104,8 +104,8 @@ def run(args, workdir):
     django.setup()
     from django.core.management import call_command
 
-    from annotate import claims
-    from annotate.defaults import default_scheme
+    from annotate.campaigns.defaults import default_scheme
+    from annotate.claims import services as claims
     from annotate.models import Campaign, CampaignDocument, ClaimSuggestion
     from corpus.figure_store import refresh
     from corpus.importer import import_path

@@ -94,7 +94,7 @@ def load_average():
 
 
 def measure_export(campaign, folder):
-    from annotate import exports
+    from annotate.reports import exports
 
     path = Path(folder) / "annotations.csv"
     lines = 0

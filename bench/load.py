@@ -139,8 +139,8 @@ def build(copies, n_reviewers, analyze=True):
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from annotate import services
-    from annotate.defaults import default_scheme
+    from annotate.campaigns import services as campaign_services
+    from annotate.campaigns.defaults import default_scheme
     from annotate.models import Campaign, Membership
     from corpus import figure_store
     from corpus.importer import import_path
@@ -184,7 +184,7 @@ def build(copies, n_reviewers, analyze=True):
             overlap=OVERLAP,
             guidelines="Label each passage.",
         )
-        services.add_documents(campaign, Document.objects.order_by("source__name", "pk"))
+        campaign_services.add_documents(campaign, Document.objects.order_by("source__name", "pk"))
         password = make_password(PASSWORD)  # the production hasher: logins cost what they cost
         users = get_user_model().objects.bulk_create(
             get_user_model()(username=f"load{i:03d}", password=password) for i in range(n_reviewers)
@@ -192,7 +192,7 @@ def build(copies, n_reviewers, analyze=True):
         Membership.objects.bulk_create(
             Membership(campaign=campaign, user=u, role="reviewer") for u in users
         )
-        services.activate_campaign(campaign)
+        campaign_services.activate_campaign(campaign)
     # Fresh tables have no planner statistics until autovacuum gets round to them
     # (a minute or more); a database in service has them. Without them the queue's
     # "first open place" query sorts every open place (91 ms at 3,600 places).

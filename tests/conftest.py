@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotate import services
-from annotate.defaults import default_scheme
+from annotate.campaigns import services as campaign_services
+from annotate.campaigns.defaults import default_scheme
 from annotate.models import Campaign, Membership
 from corpus.importer import import_path
 from corpus.models import Document
@@ -64,7 +64,7 @@ def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activat
         blind_outlet=blind_outlet,
         guidelines="Label each passage.",
     )
-    services.add_documents(campaign, documents)
+    campaign_services.add_documents(campaign, documents)
     roles = {
         "alice": "reviewer",
         "bob": "reviewer",
@@ -75,7 +75,7 @@ def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activat
     for username, role in roles.items():
         Membership.objects.create(campaign=campaign, user=users[username], role=role)
     if activate:
-        services.activate_campaign(campaign)
+        campaign_services.activate_campaign(campaign)
     return campaign
 
 
@@ -85,9 +85,9 @@ def other_campaign(seed_corpus, users):
     campaign = Campaign.objects.create(
         name="Other", slug="other", scheme=default_scheme(), overlap=1
     )
-    services.add_documents(campaign, seed_corpus[:1])
+    campaign_services.add_documents(campaign, seed_corpus[:1])
     Membership.objects.create(campaign=campaign, user=users["olga"], role="reviewer")
-    services.activate_campaign(campaign)
+    campaign_services.activate_campaign(campaign)
     return campaign
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from annotate.defaults import create_default_scheme
+from annotate.campaigns.defaults import create_default_scheme
 
 
 def forwards(apps, schema_editor):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from annotate.models.campaigns import Campaign
+from annotate.models.revisions import Revision
 from annotate.models.work import CitedSourceType
 from corpus.models import Passage
 
@@ -56,19 +57,12 @@ class Adjudication(models.Model):
         }
 
 
-class AdjudicationRevision(models.Model):
+class AdjudicationRevision(Revision):
+    subject = "adjudication"
+
     adjudication = models.ForeignKey(
         Adjudication, on_delete=models.CASCADE, related_name="revisions"
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField()
 
     class Meta:
         ordering = ["adjudication", "changed_at", "id"]
-
-    def __str__(self):
-        return f"{self.adjudication_id} changed by {self.changed_by_id} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotate.models.campaigns import Campaign
+from annotate.models.revisions import Revision
 from corpus.models import Passage
 
 
@@ -167,17 +168,10 @@ class Annotation(models.Model):
         }
 
 
-class AnnotationRevision(models.Model):
+class AnnotationRevision(Revision):
+    subject = "annotation"
+
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField()
 
     class Meta:
         ordering = ["annotation", "changed_at", "id"]
-
-    def __str__(self):
-        return f"{self.annotation_id} changed by {self.changed_by_id} at {self.changed_at:%Y-%m-%d %H:%M}"

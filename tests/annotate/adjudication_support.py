@@ -1,6 +1,6 @@
 """Helpers for the adjudication tests: reviewers label a campaign through the real services."""
 
-from annotate import services
+from annotate.queue import services
 
 
 def label_everything(campaign, reviewer, answer):

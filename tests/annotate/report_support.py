@@ -18,8 +18,8 @@ alice's places are claimed 20 s before each save except p7, claimed 2 hours befo
 
 from datetime import UTC, datetime, timedelta
 
-from annotate import services
 from annotate.models import Adjudication
+from annotate.queue import services
 from corpus.models import Document, Passage, Source
 from tests.conftest import make_campaign
 

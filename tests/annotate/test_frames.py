@@ -3,15 +3,15 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotate import services
+from annotate.agreement.selectors import agreement_tables
 from annotate.frames import (
     CITED_TYPES,
-    agreement_tables,
     annotation_frame,
     dimension_frames,
     dimension_labels,
 )
 from annotate.models import Annotation, BiasMarker
+from annotate.queue import services
 from corpus.models import Passage
 from tests.conftest import make_campaign
 

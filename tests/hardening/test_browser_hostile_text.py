@@ -19,9 +19,9 @@ import json
 
 import pytest
 
-from annotate import services
 from annotate.models import Annotation, Assignment
-from annotate.selectors import context_passages
+from annotate.queue import services
+from annotate.queue.selectors import context_passages
 from corpus.importer import import_upload
 from corpus.models import Document, Passage
 from tests.browser_support import TIMEOUT_MS, assignment_id, log_in

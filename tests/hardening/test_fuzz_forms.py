@@ -23,8 +23,9 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotate import claims, services
+from annotate.claims import services as claims
 from annotate.models import Assignment, Claim, ClaimLink, ClaimSuggestion, Membership
+from annotate.queue import services
 from corpus.models import Passage
 from tests.conftest import PASSWORD
 from tests.hardening.fuzz_support import (

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from annotate.importer import import_annotations
+from annotate.interchange.annotation_import import import_annotations
 from annotate.models import Annotation, AnnotationRevision, Assignment
 from corpus.importer import MANIFEST, import_path, import_upload
 from corpus.models import Document, Passage

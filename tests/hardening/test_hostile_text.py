@@ -30,9 +30,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from annotate import adjudication, claims, services
-from annotate.importer import import_annotations
+from annotate.adjudication import services as adjudication
+from annotate.claims import services as claims
+from annotate.interchange.annotation_import import import_annotations
 from annotate.models import Annotation, Membership
+from annotate.queue import services
 from corpus.importer import import_path, import_upload
 from corpus.models import Document, Passage
 from tests.conftest import login, make_campaign

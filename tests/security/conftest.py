@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 
-from annotate import claims, services
+from annotate.claims import services as claims
 from annotate.models import ClaimSuggestion, Membership
+from annotate.queue import services
 from corpus.models import Passage
 
 SECRET_NOTE = "bob-only-note-7f3a"

@@ -8,7 +8,7 @@ Run with `pytest -m browser` (the default run deselects these).
 import pytest
 from django.urls import reverse
 
-from annotate import services
+from annotate.queue import services
 from tests.browser_support import log_in, new_page
 from tests.conftest import PASSWORD
 from tests.security.routes import MANAGER, POST, ROUTES

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from annotate import claims, services
+from annotate.claims import services as claims
 from annotate.models import Annotation, AnnotationRevision, Assignment, ClaimLink, Membership, Skip
+from annotate.queue import services
 from tests.conftest import login
 from tests.security.conftest import SECRET_NOTE, SECRET_SOURCE, snapshot
 

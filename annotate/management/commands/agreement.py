@@ -5,10 +5,9 @@ import math
 
 from django.core.management.base import BaseCommand
 
-from annotate.agreement_views import TABLES
+from annotate.agreement.selectors import TABLES, agreement_tables
 from annotate.csvsafe import safe_cell
-from annotate.frames import agreement_tables
-from annotate.management.commands.import_annotations import campaign_named
+from annotate.management.lookup import campaign_named
 
 
 def _count(text):

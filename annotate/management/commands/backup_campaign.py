@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotate.backup import BackupError, backup_campaign
-from annotate.models import Campaign
+from annotate.interchange.backup import BackupError, backup_campaign
+from annotate.management.lookup import campaign_named
 
 
 class Command(BaseCommand):
@@ -18,13 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     def handle(self, *args, campaign, file, force, **options):
-        found = Campaign.objects.filter(slug=campaign).first()
-        if found is None:
-            known = (
-                ", ".join(Campaign.objects.order_by("slug").values_list("slug", flat=True)[:20])
-                or "none"
-            )
-            raise CommandError(f"No campaign with slug {campaign!r}. Campaigns: {known}")
+        found = campaign_named(campaign, slug_only=True)
         path = Path(file)
         if path.exists() and not force:
             raise CommandError(f"{file} exists; pass --force to overwrite it")

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotate import services
-from annotate.defaults import default_scheme
+from annotate.campaigns import services
+from annotate.campaigns.defaults import default_scheme
 from annotate.models import Campaign, Membership
 from corpus.models import Document
 

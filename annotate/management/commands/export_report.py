@@ -1,14 +1,14 @@
 """export_report: write a campaign's reports and annotation exports to files.
 
-The files are byte for byte what the download links give (annotate.exports).
+The files are byte for byte what the download links give (annotate.reports.exports).
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotate import exports
-from annotate.management.commands.import_annotations import campaign_named
+from annotate.management.lookup import campaign_named
+from annotate.reports import exports
 
 # --only accepts the export names, or these short names.
 SHORT = {

@@ -2,17 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotate.importer import import_annotations
-from annotate.models import Campaign
-
-
-def campaign_named(name):
-    campaign = Campaign.objects.select_related("scheme").filter(name=name).first()
-    campaign = campaign or Campaign.objects.select_related("scheme").filter(slug=name).first()
-    if campaign is None:
-        known = ", ".join(Campaign.objects.values_list("name", flat=True)[:20]) or "none"
-        raise CommandError(f"No campaign called {name!r}. Campaigns: {known}")
-    return campaign
+from annotate.interchange.annotation_import import import_annotations
+from annotate.management.lookup import campaign_named
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotate.backup import BackupError
-from annotate.backup_restore import restore_campaign
+from annotate.interchange.backup import BackupError
+from annotate.interchange.restore import restore_campaign
 
 
 class Command(BaseCommand):

@@ -1,0 +1,56 @@
+"""Agreement dashboard (curators and managers) and its CSV downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from annotate.access import CURATORS, campaign_for
+from annotate.agreement import BABE_RANGE, RELIABLE, TENTATIVE
+from annotate.agreement.selectors import TABLES, agreement_tables
+from annotate.agreement.tables import frame_table, heatmap, overall_summary
+from annotate.downloads import attachment, csv_chunks, frame_rows
+from annotate.paging import RequestConfig
+
+PER_PAGE = 50
+EXPLAIN = {
+    "alpha": "Krippendorff's alpha (nominal): 1 is perfect agreement, 0 is chance.",
+    "percent_agreement": "Share of agreeing reviewer pairs per passage (Fleiss' P-bar).",
+    "ac1": "Gwet's AC1: like kappa, but stable when one label dominates.",
+    "agreement_with_final": "Per reviewer: share of their labels on passages with a final label "
+    "(a curator's decision or a unanimous label) that match it.",
+}
+
+
+@login_required
+def agreement(request, slug):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    data = agreement_tables(campaign)
+    shown = {name: frame_table(name, frame) for name, frame in data.items() if name != "pairs"}
+    for table in shown.values():
+        # A campaign can span thousands of documents: page the long tables (the CSVs hold all).
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "annotate/agreement/dashboard.html",
+        {
+            "campaign": campaign,
+            "overall": overall_summary(data["overall"]),
+            "tables": [(name, TABLES[name], table) for name, table in shown.items()],
+            "heatmap": heatmap(data["pairs"]),
+            "reliable": RELIABLE,
+            "tentative": TENTATIVE,
+            "babe": BABE_RANGE,
+            "explain": EXPLAIN,
+        },
+    )
+
+
+@login_required
+def agreement_csv(request, slug, table):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    if table not in TABLES:
+        raise Http404("No such table.")
+    # The bootstrap interval only appears in the overall table; the others skip its cost.
+    frame = agreement_tables(campaign, n_boot=1000 if table == "overall" else 0)[table]
+    chunks = csv_chunks(list(frame.columns), frame_rows(frame))
+    return attachment(chunks, f"{campaign.slug}-agreement-{table}.csv")

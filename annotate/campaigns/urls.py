@@ -1,0 +1,17 @@
+from django.urls import path
+
+from annotate.campaigns import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.campaign, name="campaign"),
+    path("c/<slug:slug>/guidelines/", views.guidelines, name="guidelines"),
+    path("c/<slug:slug>/manage/", views.manage, name="manage"),
+    path("c/<slug:slug>/manage/settings/", views.manage_settings, name="manage_settings"),
+    path("c/<slug:slug>/manage/members/", views.add_member, name="add_member"),
+    path(
+        "c/<slug:slug>/manage/members/<int:member_id>/remove/",
+        views.remove_member,
+        name="remove_member",
+    ),
+]

@@ -1,0 +1,118 @@
+"""Streaming exports of a campaign: the three reports as CSV, every annotation as CSV or JSONL.
+
+Each export is a generator of text chunks, so a download (StreamingHttpResponse) and the
+export_report command write the same bytes and neither ever holds the whole file.
+Annotations are read as they are written (annotate.reports.annotation_rows), so memory
+stays constant whatever the number of annotations.
+
+Every CSV text cell is neutralised by annotate.csvsafe's rule (safe_cell), so nothing a
+spreadsheet would run as a formula gets through; values repeated on many rows (outlets,
+titles, labels, user names, marker sets) are made safe once and remembered. Times are
+written by the database and start with a digit. JSONL keeps JSON types and does not alter
+strings: JSON is not opened by spreadsheets.
+
+Column names are stable (ANNOTATION_COLUMNS and the reports' column lists) and
+documented in the README.
+"""
+
+from __future__ import annotations
+
+import json
+
+from annotate.csvsafe import DANGEROUS, safe_cell
+from annotate.downloads import CSV, FLUSH_ROWS, csv_chunks, frame_rows
+from annotate.reports import selectors
+from annotate.reports.annotation_rows import ANNOTATION_COLUMNS, annotation_parts
+
+KINDS = ("outlets.csv", "documents.csv", "reviewers.csv", "annotations.csv", "annotations.jsonl")
+
+
+def filename(campaign, kind, anonymise=False) -> str:
+    return f"{campaign.slug}{'-anonymised' if anonymise else ''}-{kind}"
+
+
+def content_type(kind) -> str:
+    return "application/x-ndjson; charset=utf-8" if kind.endswith(".jsonl") else CSV
+
+
+def export(campaign, kind, anonymise=False):
+    """The export ``kind`` (one of KINDS) as a generator of str chunks."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown export {kind!r}; choose from {', '.join(KINDS)}")
+    if kind == "annotations.csv":
+        return _annotations_csv(campaign, anonymise)
+    if kind == "annotations.jsonl":
+        return _jsonl(annotation_parts(campaign, anonymise))
+    return _report_csv(campaign, kind, anonymise)
+
+
+def _annotations_csv(campaign, anonymise):
+    """The annotation CSV, the same text csv.writer would produce (tests hold them equal).
+
+    annotation_parts hands over finished fields (neutralised, quoted: _csv_field), so a
+    line is a join; csv.writer would rescan every character of a million rows. A
+    passage's own fields and its final-label fields are joined once per passage.
+    """
+    chunk = [",".join(map(_csv_field, ANNOTATION_COLUMNS)) + "\r\n"]
+    last = None
+    for passage, row, final in annotation_parts(campaign, anonymise, _csv_field, str):
+        if passage is not last:
+            last, head, tail = passage, ",".join(passage) + ",", "," + ",".join(final) + "\r\n"
+        chunk.append(head + ",".join(row) + tail)
+        if len(chunk) >= FLUSH_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+def _jsonl(rows):
+    chunk = []
+    for passage, row, final in rows:
+        chunk.append(
+            json.dumps(
+                dict(zip(ANNOTATION_COLUMNS, passage + row + final, strict=True)),
+                ensure_ascii=False,
+            )
+        )
+        if len(chunk) == FLUSH_ROWS:
+            yield "\n".join(chunk) + "\n"
+            chunk = []
+    if chunk:
+        yield "\n".join(chunk) + "\n"
+
+
+_DANGEROUS = frozenset(DANGEROUS)
+
+
+def _csv_cell(value):
+    """A CSV cell: lists (markers) joined with ';', missing values empty, formulas neutralised.
+
+    Text takes csvsafe's rule inline (a leading apostrophe when it starts with one of
+    csvsafe.DANGEROUS), a function call less on the million-row path; anything else goes
+    through safe_cell itself. Tests hold the two equal.
+    """
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _DANGEROUS else value
+    if isinstance(value, list):
+        return _csv_cell(";".join(value))
+    return safe_cell(value)
+
+
+def _csv_field(value) -> str:
+    """_csv_cell as finished CSV text: quoted as csv.writer's QUOTE_MINIMAL does (when it
+    holds a quote, comma or line break; quotes doubled)."""
+    text = _csv_cell(value)
+    text = text if text.__class__ is str else str(text)
+    if '"' in text or "," in text or "\r" in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _report_csv(campaign, kind, anonymise):
+    if kind == "outlets.csv":
+        frame = selectors.outlet_report_frame(campaign)
+    elif kind == "documents.csv":
+        frame = selectors.document_report_frame(campaign)
+    else:
+        frame = selectors.reviewer_report_frame(campaign, anonymise=anonymise)
+    return csv_chunks(list(frame.columns), frame_rows(frame))

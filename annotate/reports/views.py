@@ -1,0 +1,101 @@
+"""Reliability report pages and the export downloads (curators, managers, staff)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+
+from annotate.access import CURATORS, campaign_for
+from annotate.downloads import attachment
+from annotate.paging import RequestConfig
+from annotate.reports import exports, selectors
+from annotate.reports.charts import share_chart
+from annotate.reports.tables import (
+    PER_PAGE,
+    document_table,
+    download_links,
+    outlet_table,
+    reviewer_table,
+)
+
+
+def _page(request, campaign, template, **context):
+    return render(
+        request,
+        template,
+        {
+            "campaign": campaign,
+            "downloads": download_links(campaign),
+            **context,
+        },
+    )
+
+
+@login_required
+def outlets(request, slug):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    data = selectors.load(campaign)
+    report = selectors.outlet_report_frame(campaign, data)
+    extra = [c for ext in selectors.OUTLET_EXTENSIONS for c in ext.columns]
+    table = outlet_table(report, data.labels, data.label_names, extra)
+    RequestConfig(request, paginate=False).configure(table)
+    return _page(
+        request,
+        campaign,
+        "annotate/reports/outlets.html",
+        table=table,
+        totals=selectors.summary(report),
+        labels=data.labels,
+        chart=share_chart(report, data.labels, data.label_names) if len(report) else None,
+        explain=selectors.outlet_explain(data.labels),
+    )
+
+
+@login_required
+def documents(request, slug):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    data = selectors.load(campaign)
+    report = selectors.document_report_frame(campaign, data)
+    table = document_table(report, data.labels, data.label_names)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return _page(
+        request,
+        campaign,
+        "annotate/reports/documents.html",
+        table=table,
+        totals=selectors.summary(report),
+        explain=selectors.explain(report.columns, data.labels),
+    )
+
+
+@login_required
+def reviewers(request, slug):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    report = selectors.reviewer_report_frame(campaign)
+    table = reviewer_table(report)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return _page(
+        request,
+        campaign,
+        "annotate/reports/reviewers.html",
+        table=table,
+        explain=selectors.explain(selectors.REVIEWER_COLUMNS, []),
+    )
+
+
+@login_required
+def export(request, slug, kind):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    if kind not in exports.KINDS:
+        raise Http404("No such export.")
+    anonymise = request.GET.get("anonymise", "0")
+    if anonymise not in ("0", "1"):
+        return HttpResponseBadRequest(
+            "anonymise must be 0 or 1.", content_type="text/plain; charset=utf-8"
+        )
+    anonymise = anonymise == "1"
+    return attachment(
+        exports.export(campaign, kind, anonymise),
+        exports.filename(campaign, kind, anonymise),
+        exports.content_type(kind),
+        streaming=True,
+    )

@@ -1,0 +1,64 @@
+from annotate.adjudication.consensus import (
+    CITED_TYPE,
+    MARKERS,
+    PASSAGE_TYPE,
+    Vote,
+    consensus,
+    majority_rationale,
+    strict_majority,
+)
+
+
+def test_strict_majority_needs_more_than_half():
+    assert strict_majority(["a", "a", "b"]) == "a"
+    assert strict_majority(["a", "b"]) is None
+    assert strict_majority(["a", "a", "b", "b"]) is None
+    assert strict_majority([]) is None
+
+
+def test_unanimous_votes_have_no_disagreement():
+    c = consensus([Vote("opinion", "", "", ("loaded_language",))] * 3)
+    assert c.unanimous and c.disagreements == []
+    assert (c.label, c.cited_type, c.markers) == ("opinion", "", ["loaded_language"])
+
+
+def test_each_dimension_is_compared_on_its_own():
+    votes = [
+        Vote("attributed_claim", "official_body", "Pentagon", ("a",)),
+        Vote("attributed_claim", "anonymous", "", ("a",)),
+        Vote("attributed_claim", "official_body", "the Pentagon", ()),
+    ]
+    c = consensus(votes)
+    assert c.disagreements == [CITED_TYPE, MARKERS]
+    assert c.label == "attributed_claim" and c.label_votes == 3
+    assert c.cited_type == "official_body"
+    # Two of three ticked "a": a majority.
+    assert c.markers == ["a"]
+    # The wording the majority source type's reviewers used first wins a tie.
+    assert c.cited_source == "Pentagon"
+
+
+def test_markers_compare_as_sets():
+    c = consensus([Vote("opinion", markers=("a", "b")), Vote("opinion", markers=("b", "a"))])
+    assert c.unanimous
+
+
+def test_a_split_vote_has_no_majority():
+    c = consensus([Vote("opinion"), Vote("sourced_fact")])
+    assert c.disagreements == [PASSAGE_TYPE]
+    assert c.label is None and not c.has_majority
+
+
+def test_majority_on_type_but_not_on_source_type_is_no_majority_decision():
+    c = consensus([Vote("opinion", "anonymous"), Vote("opinion", "document"), Vote("opinion", "")])
+    assert c.label == "opinion" and c.cited_type is None and not c.has_majority
+
+
+def test_no_votes():
+    c = consensus([])
+    assert c.reviewers == 0 and not c.unanimous and not c.has_majority
+
+
+def test_majority_rationale_states_the_count():
+    c = consensus([Vote("opinion"), Vote("opinion"), Vote("sourced_fact")])
+    assert majority_rationale(c) == "Majority accepted: 2 of 3 reviewers chose this passage type."
