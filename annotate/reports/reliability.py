@@ -24,22 +24,28 @@ TIME_CAP_SECONDS = 600
 Z95 = 1.959963984540054
 
 
-def wilson_interval(successes, trials, z: float = Z95):
-    """Wilson score interval for a binomial share (Wilson 1927, JASA 22(158)).
+def wilson(p, n, z: float = Z95):
+    """Wilson score interval for a share p over n trials (Wilson 1927, JASA 22(158)).
 
     centre = (p + z^2 / 2n) / (1 + z^2 / n); half-width =
-    z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n). Vectorised; NaN where n = 0.
+    z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n). n may be an effective, non-integer
+    sample size (annotate.reports.clustered). Vectorised; NaN where n is 0.
     """
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
+    p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
     low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
     high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
     return low, high
+
+
+def wilson_interval(successes, trials, z: float = Z95):
+    """The Wilson interval of ``successes`` out of ``trials`` (see ``wilson``)."""
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return wilson(k / n, n, z)
 
 
 def _ratio(k, n, scale=1.0):
