@@ -9,7 +9,9 @@ Modules, each importing only those before it:
 - ``summaries``: any measure by name, as an AgreementResult;
 - ``bootstrap``: the percentile bootstrap of alpha, resampling items or whole documents;
 - ``dashboard``: the agreement dashboard's tables (per dimension, outlet, document, label,
-  reviewer) from those.
+  reviewer) from those;
+- ``spans``: agreement on spans (alpha over tokens, pairwise span F1) and ``unitizing``:
+  Krippendorff's unitizing alpha.
 
 The pages live beside them (``views``, ``urls``, ``tables``) and read the database through
 ``selectors``; none of those is imported here, so importing this package needs no Django.
@@ -38,7 +40,9 @@ from annotate.agreement.dashboard import (
     reading,
 )
 from annotate.agreement.pairwise import cohen_kappa, pairwise_cohen_kappa
+from annotate.agreement.spans import pairwise_span_f1, span_f1, token_alpha, token_frame
 from annotate.agreement.summaries import agreement_summary
+from annotate.agreement.unitizing import unitizing_alpha
 
 __all__ = [
     "BABE_RANGE",
@@ -59,8 +63,13 @@ __all__ = [
     "gwet_ac1",
     "krippendorff_alpha",
     "pairwise_cohen_kappa",
+    "pairwise_span_f1",
     "per_annotator",
     "per_label_alpha",
     "percent_agreement",
     "reading",
+    "span_f1",
+    "token_alpha",
+    "token_frame",
+    "unitizing_alpha",
 ]
