@@ -11,6 +11,9 @@ these rules, so they live here, apart from the database code:
   plurality is no majority: the curator has to decide.
 - A bias marker belongs to the majority decision when more than half of the
   reviewers ticked it.
+- Accepting the majority in bulk needs at least MIN_AGREEING reviewers agreeing on the
+  passage type as well: one reviewer alone is "more than half" of one, but not a majority
+  anyone could defend, so such a passage stays with the curator.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 PASSAGE_TYPE = "passage type"
 CITED_TYPE = "cited-source type"
 MARKERS = "bias markers"
+MIN_AGREEING = 2
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,13 @@ class Consensus:
 
     @property
     def has_majority(self) -> bool:
-        """A majority decision exists: more than half agree on the type and on the source type."""
-        return self.label is not None and self.cited_type is not None
+        """A majority decision exists: more than half of the reviewers, and at least
+        MIN_AGREEING of them, agree on the type, and more than half on the source type."""
+        return (
+            self.label is not None
+            and self.label_votes >= MIN_AGREEING
+            and self.cited_type is not None
+        )
 
 
 def strict_majority(values):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotate.adjudication.consensus import Vote, consensus, majority_rationale
+from annotate.adjudication.consensus import MIN_AGREEING, Vote, consensus, majority_rationale
 from annotate.models import (
     Adjudication,
     AdjudicationRevision,
@@ -142,8 +142,9 @@ def accept_majority(campaign, curator, passage_ids, now=None):
     """Accept the reviewers' majority on each selected passage; returns (accepted, left).
 
     `left` maps passage ids to why they were left for the curator: no strict
-    majority on the passage type or the cited-source type, no annotations, or
-    an existing decision (bulk accept never overrides a curator's choice).
+    majority of at least two reviewers on the passage type, or none on the cited-source
+    type, only one reviewer, no annotations, or an existing decision (bulk accept never
+    overrides a curator's choice).
     All or nothing: one transaction for the whole selection.
     """
     now = now or timezone.now()
@@ -166,7 +167,9 @@ def accept_majority(campaign, curator, passage_ids, now=None):
                 left[passage_id] = "no annotations"
                 continue
             if not c.has_majority:
-                left[passage_id] = "no majority"
+                left[passage_id] = (
+                    "only one reviewer" if c.reviewers < MIN_AGREEING else "no majority"
+                )
                 continue
             decision = {
                 "label": c.label,

@@ -62,3 +62,18 @@ def test_no_votes():
 def test_majority_rationale_states_the_count():
     c = consensus([Vote("opinion"), Vote("opinion"), Vote("sourced_fact")])
     assert majority_rationale(c) == "Majority accepted: 2 of 3 reviewers chose this passage type."
+
+
+def test_one_reviewer_alone_is_no_majority_to_accept():
+    c = consensus([Vote("opinion", "anonymous")])
+    # More than half of one reviewer, but a majority needs two reviewers agreeing.
+    assert c.label == "opinion" and c.label_votes == 1 and not c.has_majority
+
+
+def test_two_of_three_agreeing_is_a_majority_to_accept_and_one_of_two_is_not():
+    two_of_three = consensus([Vote("opinion"), Vote("opinion"), Vote("sourced_fact")])
+    assert two_of_three.has_majority and two_of_three.label_votes == 2
+    one_of_two = consensus([Vote("opinion"), Vote("sourced_fact")])
+    assert not one_of_two.has_majority
+    two_of_two = consensus([Vote("opinion"), Vote("opinion")])
+    assert two_of_two.has_majority

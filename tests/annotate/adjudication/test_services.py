@@ -231,3 +231,15 @@ def make_three_reviewer_campaign(seed_corpus, users):
     label_everything(campaign, users["bob"], answer(1))
     label_everything(campaign, users["dave"], answer(2))
     return campaign, passages
+
+
+def test_bulk_accept_leaves_a_passage_only_one_reviewer_labelled(campaign, users):
+    from annotate.queue import services
+
+    place = services.claim_next(campaign, users["alice"])
+    services.save_annotation(
+        campaign, users["alice"], place.pk, {"label": "opinion", "cited_type": ""}
+    )
+    accepted, left = adjudication.accept_majority(campaign, users["carol"], [place.passage_id])
+    assert accepted == [] and left == {place.passage_id: "only one reviewer"}
+    assert not Adjudication.objects.exists()
