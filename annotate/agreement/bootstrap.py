@@ -26,6 +26,9 @@ from annotate.agreement.coefficients import (
 _CHUNK_CELLS = 4_000_000
 # Largest set of weights kept in a cache for the next call (~128 MB).
 _CACHE_CELLS = 16_000_000
+ONE_GROUP = "only one {unit} holds a paired passage, so resampling {unit}s gives it back every time"
+NO_SPREAD = "every resample gives the same alpha, so there is no spread to read an interval from"
+ALL_UNDEFINED = "alpha is undefined in every resample"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class BootstrapResult:
     n_undefined: int  # replicates whose alpha was undefined (e.g. one label in the resample)
     n_units: int  # items (or clusters) resampled
     reason: str | None = None  # why ``alpha`` is undefined, as in AgreementResult
+    interval_reason: str | None = None  # why low/high are undefined while alpha is defined
 
     @property
     def defined(self) -> bool:
@@ -66,7 +70,10 @@ def bootstrap_alpha(
     Welsh, A. H. (2007) "Bootstrapping clustered data", JRSS B 69(3)). Each item must belong
     to one cluster, and only clusters holding a unit are drawn. ``seed`` feeds
     ``numpy.random.default_rng``; the fixed default makes intervals reproducible between page
-    loads. ``coded`` is ``code(df, order, level)`` if the caller has it; ``cache`` (a dict)
+    loads. The interval is never a zero-width range: with a single group to draw from, when
+    every replicate gives one value, or when every replicate is undefined, ``low`` and
+    ``high`` are NaN and ``interval_reason`` says why. ``coded`` is ``code(df, order, level)``
+    if the caller has it; ``cache`` (a dict)
     lets calls that resample the same number of groups with the same seed share the drawn
     weights (the draws depend on nothing else).
     """
@@ -83,6 +90,9 @@ def bootstrap_alpha(
     per_group = np.bincount(
         groups[unit] * len(used) + col, weights=value, minlength=n_groups * len(used)
     ).reshape(n_groups, len(used))
+    if n_groups < 2:
+        reason = ONE_GROUP.format(unit=cluster or "passage")
+        return BootstrapResult(point.value, math.nan, math.nan, n, 0, n_groups, None, reason)
     alphas = np.empty(n)
     for lo, weights in replicate_weights(n, n_groups, seed, cache):
         o = np.zeros((len(weights), k * k))
@@ -93,7 +103,15 @@ def bootstrap_alpha(
     defined = alphas[~np.isnan(alphas)]
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(defined, [tail, 100 - tail]) if len(defined) else (math.nan,) * 2
-    return BootstrapResult(point.value, float(low), float(high), n, n - len(defined), n_groups)
+    reason = None
+    if not len(defined):
+        reason = ALL_UNDEFINED if n else None
+    elif low == high:
+        low, high, reason = math.nan, math.nan, NO_SPREAD
+    undefined = n - len(defined)
+    return BootstrapResult(
+        point.value, float(low), float(high), n, undefined, n_groups, None, reason
+    )
 
 
 def unit_groups(df: pd.DataFrame, c: Coded, cluster: str | None, n_units: int):

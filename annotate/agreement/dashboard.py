@@ -186,6 +186,9 @@ def dimension_row(
         "alpha": alpha.value,
         "alpha_low": math.nan,
         "alpha_high": math.nan,
+        "interval_note": (
+            "alpha is undefined" if not alpha.defined else "" if n_boot else "no replicates drawn"
+        ),
         "percent_agreement": shares["percent_agreement"].value,
         "ac1": shares["gwet_ac1"].value,
         "fleiss_kappa": shares["fleiss_kappa"].value,
@@ -195,6 +198,7 @@ def dimension_row(
     if alpha.defined and n_boot:
         interval = bootstrap_alpha(df, n_boot, seed, cluster="document", coded=c, cache=cache)
         row["alpha_low"], row["alpha_high"] = interval.low, interval.high
+        row["interval_note"] = interval.interval_reason or ""
     return row
 
 
@@ -286,4 +290,6 @@ def grouped_alpha_interval(
             rows = df.iloc[order[bounds[g] : bounds[g + 1]]]
             result = bootstrap_alpha(rows, n_boot, seed, cluster="document")
             out.at[g, "alpha_low"], out.at[g, "alpha_high"] = result.low, result.high
+        if n_boot and result.interval_reason:
+            out.at[g, "alpha_note"] = f"95% interval undefined: {result.interval_reason}"
     return out

@@ -30,6 +30,7 @@ def overall_summary(frame):
     return {
         "alpha": number(row["alpha"]),
         "note": row["note"],
+        "interval_note": row["interval_note"],
         "interval": f"{number(row['alpha_low'])} – {number(row['alpha_high'])}"
         if interval
         else None,

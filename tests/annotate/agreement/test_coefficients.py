@@ -532,14 +532,15 @@ def test_bootstrap_interval_contains_point_estimate():
         assert result.alpha == pytest.approx(krippendorff_alpha(df, kwargs.get("level", "nominal")))
 
 
-def test_bootstrap_with_one_cluster_reproduces_the_point_estimate_in_every_replicate():
-    # Each replicate redraws the only cluster, so it sums the precomputed per-item coincidences
-    # of the whole campaign; that must agree with the frame-based alpha.
+def test_bootstrap_with_one_cluster_gives_no_interval_but_says_why():
+    # Each replicate would redraw the only cluster and give the point estimate back: a
+    # zero-width "interval" that says nothing, so the interval is undefined with its reason.
     df = clustered_campaign().assign(document=0)
     for level in ("nominal", "ordinal", "interval"):
         result = bootstrap_alpha(df, n=20, cluster="document", level=level)
-        assert result.low == pytest.approx(result.alpha, abs=1e-12)
-        assert result.high == pytest.approx(result.alpha, abs=1e-12)
+        assert result.alpha == pytest.approx(krippendorff_alpha(df, level))
+        assert math.isnan(result.low) and math.isnan(result.high)
+        assert result.interval_reason.startswith("only one document")
 
 
 def test_bootstrap_counts_replicates_where_alpha_is_undefined():

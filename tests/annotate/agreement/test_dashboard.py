@@ -37,6 +37,7 @@ TABLE_COLUMNS = {
         "alpha",
         "alpha_low",
         "alpha_high",
+        "interval_note",
         "percent_agreement",
         "ac1",
         "fleiss_kappa",
@@ -146,7 +147,7 @@ def resampled_documents_reference(df, n, seed, confidence=0.95):
     clean = clean.drop_duplicates(["item", "annotator"], keep="last")
     counts = clean.groupby("item")["annotator"].transform("size")
     documents = np.sort(clean.loc[counts >= 2, "document"].unique())
-    if len(documents) == 0:
+    if len(documents) < 2:  # nothing to resample: no interval
         return math.nan, math.nan
     by_document = {d: rows for d, rows in clean.groupby("document")}
     draws = np.random.default_rng(seed).integers(0, len(documents), size=(n, len(documents)))
@@ -165,6 +166,8 @@ def resampled_documents_reference(df, n, seed, confidence=0.95):
         return math.nan, math.nan
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(alphas, [tail, 100 - tail])
+    if low == high:  # no spread between resamples: no interval
+        return math.nan, math.nan
     return float(low), float(high)
 
 
@@ -173,8 +176,9 @@ def resampled_documents_reference(df, n, seed, confidence=0.95):
 def test_the_document_bootstrap_equals_resampling_whole_documents_by_hand(df, seed):
     result = bootstrap_alpha(df, n=60, seed=seed, cluster="document")
     low, high = resampled_documents_reference(df, n=60, seed=seed)
-    if result.defined:
+    if result.defined and not math.isnan(low):
         assert close(result.low, low, 1e-9) and close(result.high, high, 1e-9)
+        assert result.low < result.high
     else:
         assert math.isnan(result.low) and math.isnan(result.high)
 
@@ -455,3 +459,26 @@ def test_a_one_document_group_gets_a_passage_resampled_interval_and_says_so():
     assert (out["alpha_low"], out["alpha_high"]) == pytest.approx((expected.low, expected.high))
     assert out["alpha_low"] < out["alpha"] < out["alpha_high"]
     assert "resamples passages, not documents" in out["alpha_note"]
+
+
+def test_one_document_gives_no_interval_but_the_reason_never_a_zero_width_range():
+    # Annotations in one document only: resampling documents gives that document back.
+    labels = ["a", "a", "b", "b", "a", "b", "a", "a", "b", "b", "a", "b"]
+    rows = [(f"p{i // 2}", "xy"[i % 2], label) for i, label in enumerate(labels)]
+    one = pd.DataFrame(rows, columns=["item", "annotator", "label"]).assign(
+        outlet="One", document="D1"
+    )
+    row = dimension_row("passage type", one, n_boot=200, seed=0)
+    assert not math.isnan(row["alpha"])
+    assert math.isnan(row["alpha_low"]) and math.isnan(row["alpha_high"])
+    assert "only one document" in row["interval_note"]
+
+
+def test_an_interval_whose_resamples_all_agree_is_undefined_with_its_reason():
+    # Perfect agreement in every document: every resample gives alpha 1.
+    rows = [(f"p{i}", reviewer, "ab"[i % 2], f"D{i // 2}") for i in range(12) for reviewer in "xy"]
+    df = pd.DataFrame(rows, columns=["item", "annotator", "label", "document"])
+    result = bootstrap_alpha(df, n=100, seed=0, cluster="document")
+    assert result.alpha == 1.0
+    assert math.isnan(result.low) and math.isnan(result.high)
+    assert "no spread" in result.interval_reason
