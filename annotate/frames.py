@@ -350,7 +350,8 @@ def annotation_rows(campaign, passages, seconds=False):
 
 def adjudication_frame(campaign):
     """One row per curator's decision: item, label, cited_type ("none" when no one is cited,
-    as in annotation_frame), cited_source, markers (tuples), decided_by (user id)."""
+    as in annotation_frame), cited_source, markers (tuples), method (chosen or majority),
+    decided_by (user id)."""
 
     columns = {
         "item": "passage_id",
@@ -358,6 +359,7 @@ def adjudication_frame(campaign):
         "cited_type": "cited_type",
         "cited_source": "cited_source",
         "markers": "markers",
+        "method": "method",
         "decided_by": "decided_by_id",
     }
     data = _fetch(Adjudication.objects.filter(campaign=campaign).order_by(), columns)
@@ -372,6 +374,7 @@ def adjudication_frame(campaign):
             "cited_type": np.where(cited == "", NO_SOURCE, cited),
             "cited_source": np.asarray(data["cited_source"], dtype=object),
             "markers": sets[codes],
+            "method": np.asarray(data["method"], dtype=object),
             "decided_by": data["decided_by"],
         }
     )

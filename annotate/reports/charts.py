@@ -73,3 +73,82 @@ def share_chart(report, labels, names):
         "height": _n(axis + 22),
         "width": _n(CHART_LEFT + CHART_WIDTH + 24),
     }
+
+
+# ------------------------------------------------------------------------------ comparisons
+
+FOREST_LEFT = 300  # room for "Outlet A vs Outlet B"
+FOREST_WIDTH = 420
+FOREST_ROW = 18
+
+
+def forest_plot(rows, unit_percent=True):
+    """Geometry of a forest plot: one row per comparison of one measure, its difference as a
+    dot and its 95% interval as a line, on an axis symmetric around zero (no difference).
+    Rows significant after the correction are marked; comparisons with too few documents
+    are listed as such, with no dot. ``rows``: comparison records of one measure."""
+    compared = [r for r in rows if not undefined(r["difference"])]
+    reach = max(
+        [abs(r[k]) for r in compared for k in ("low", "high", "difference") if not undefined(r[k])]
+        or [1.0]
+    )
+    reach = reach * 1.05 or 1.0
+    centre = FOREST_LEFT + FOREST_WIDTH / 2
+
+    def x(value):
+        return _n(centre + value / reach * FOREST_WIDTH / 2)
+
+    scale = 100 if unit_percent else 1
+    suffix = " pts" if unit_percent else ""
+    items, y = [], 28
+    for r in rows:
+        label = r["outlet_a"] + (" vs rest" if r["outlet_b"] == "rest" else f" vs {r['outlet_b']}")
+        item = {
+            "label": excerpt(label, 44),
+            "full": label,
+            "y": _n(y),
+            "text_y": _n(y + 4),
+            "defined": not undefined(r["difference"]),
+        }
+        if item["defined"]:
+            has_interval = not (undefined(r["low"]) or undefined(r["high"]))
+            significant = not undefined(r["p_adjusted"]) and r["p_adjusted"] < 0.05
+            item.update(
+                x=x(r["difference"]),
+                low=x(r["low"]) if has_interval else None,
+                high=x(r["high"]) if has_interval else None,
+                significant=significant,
+                title=(
+                    f"{label}: difference {scale * r['difference']:+.1f}{suffix}"
+                    + (
+                        f" (95% interval {scale * r['low']:+.1f} to {scale * r['high']:+.1f})"
+                        if has_interval
+                        else ""
+                    )
+                    + (
+                        f", adjusted p {r['p_adjusted']:.3f}"
+                        if not undefined(r["p_adjusted"])
+                        else ""
+                    )
+                ),
+            )
+        else:
+            item["reason"] = r.get("status") or "undefined"
+        items.append(item)
+        y += FOREST_ROW
+    ticks = [
+        {"x": x(v), "label": f"{scale * v:+.0f}{suffix}" if v else "0"}
+        for v in (-reach * 0.9, -reach * 0.45, 0.0, reach * 0.45, reach * 0.9)
+    ]
+    return {
+        "rows": items,
+        "ticks": ticks,
+        "zero": _n(centre),
+        "left": _n(FOREST_LEFT),
+        "text_x": _n(FOREST_LEFT - 8),
+        "empty_x": _n(FOREST_LEFT + 4),
+        "axis_y": _n(y),
+        "tick_y": _n(y + 14),
+        "height": _n(y + 22),
+        "width": _n(FOREST_LEFT + FOREST_WIDTH + 20),
+    }

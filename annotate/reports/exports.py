@@ -24,7 +24,14 @@ from annotate.downloads import CSV, FLUSH_ROWS, csv_chunks, frame_rows
 from annotate.reports import selectors
 from annotate.reports.annotation_rows import ANNOTATION_COLUMNS, annotation_parts
 
-KINDS = ("outlets.csv", "documents.csv", "reviewers.csv", "annotations.csv", "annotations.jsonl")
+KINDS = (
+    "outlets.csv",
+    "documents.csv",
+    "reviewers.csv",
+    "comparisons.csv",
+    "annotations.csv",
+    "annotations.jsonl",
+)
 
 
 def filename(campaign, kind, anonymise=False) -> str:
@@ -113,6 +120,8 @@ def _report_csv(campaign, kind, anonymise):
         frame = selectors.outlet_report_frame(campaign)
     elif kind == "documents.csv":
         frame = selectors.document_report_frame(campaign)
+    elif kind == "comparisons.csv":
+        frame = selectors.comparison_frame(campaign)
     else:
         frame = selectors.reviewer_report_frame(campaign, anonymise=anonymise)
     return csv_chunks(list(frame.columns), frame_rows(frame))

@@ -22,6 +22,10 @@ import pandas as pd
 ADJUDICATED = "adjudicated"
 UNANIMOUS = "unanimous"
 UNRESOLVED = "unresolved"
+# How a curator's decision was reached (Adjudication.Method): a reasoned choice, or a bulk
+# acceptance of the reviewers' majority. Reports count them apart.
+CHOSEN = "chosen"
+MAJORITY = "majority"
 FINAL_COLUMNS = [
     "item",
     "final_label",
@@ -29,6 +33,7 @@ FINAL_COLUMNS = [
     "final_cited_source",
     "final_markers",
     "status",
+    "method",
     "annotations",
 ]
 
@@ -126,7 +131,9 @@ def final_labels(
 
     ``annotations`` has item, annotator, label, cited_type, markers (list-likes) and
     optionally cited_source; ``adjudications`` has item, label, cited_type, markers and
-    optionally cited_source. ``min_annotations`` is the campaign's overlap and
+    optionally cited_source and method (CHOSEN, a curator's reasoned decision, or MAJORITY,
+    a bulk acceptance of the reviewers' majority; CHOSEN when absent); the output's method
+    is that, or None when no curator decided. ``min_annotations`` is the campaign's overlap and
     ``accept_unanimous`` its auto-accept setting (rules in the module docstring). A
     reviewer's repeated rows count once (the last). Vectorised: per-item counts and
     majorities come from bincounts and one sort, not a Python loop over passages.
@@ -162,6 +169,7 @@ def final_labels(
                 "final_cited_source": np.where(keep, cited_source, None),
                 "final_markers": [m if u else None for m, u in zip(markers, keep, strict=True)],
                 "status": np.where(keep, UNANIMOUS, UNRESOLVED),
+                "method": None,
                 "annotations": count,
             },
             columns=FINAL_COLUMNS,
@@ -181,6 +189,8 @@ def final_labels(
                 "final_cited_source": source.to_numpy(dtype=object),
                 "final_markers": [sorted(m or []) for m in adj["markers"]],
                 "status": ADJUDICATED,
+                # Frames without the column (older callers) count every decision as chosen.
+                "method": adj["method"].to_numpy(dtype=object) if "method" in adj else CHOSEN,
             }
         )
         counts = out.set_index("item")["annotations"] if len(out) else pd.Series(dtype=np.int64)

@@ -10,15 +10,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from annotate.reports.finals import ADJUDICATED, UNANIMOUS, UNRESOLVED
+from annotate.reports.finals import ADJUDICATED, CHOSEN, MAJORITY, UNANIMOUS, UNRESOLVED
 
 CLAIM = "attributed_claim"
 ANONYMOUS = "anonymous"
 # Ad Fontes Media and Media Bias/Fact Check rate an outlet on samples of about
 # 15 or more articles; fewer is an initial reading, not a rating.
 MIN_DOCUMENTS_FOR_RATING = 15
+# A document counts towards that number only when at least this share of its passages has a
+# final label: an article read for one sentence says nothing about how the outlet writes,
+# and "nearly all of it" keeps the rating about whole articles, as those raters' are, while
+# leaving room for a passage or two still waiting for a curator.
+RATED_DOCUMENT_SHARE = 0.8
 RATING = "rating"
-INITIAL = f"initial reading (fewer than {MIN_DOCUMENTS_FOR_RATING} documents with final labels)"
+INITIAL = (
+    f"initial reading (fewer than {MIN_DOCUMENTS_FOR_RATING} documents with at least "
+    f"{RATED_DOCUMENT_SHARE:.0%} of their passages resolved)"
+)
 # Time spent on one passage is capped: a tab left open over lunch is not work.
 TIME_CAP_SECONDS = 600
 Z95 = 1.959963984540054
@@ -66,7 +74,11 @@ def label_columns(labels) -> list[str]:
 
 def report_columns(labels, group: str = "outlet") -> list[str]:
     """Column names of group_report, in order (stable: the CSV exports use them as they are)."""
-    head = [group, "documents", "documents_resolved"] if group == "outlet" else [group]
+    head = (
+        [group, "documents", "documents_resolved", "documents_rated"]
+        if group == "outlet"
+        else [group]
+    )
     tail = ["confidence"] if group == "outlet" else []
     return [
         *head,
@@ -76,6 +88,8 @@ def report_columns(labels, group: str = "outlet") -> list[str]:
         "unannotated",
         "resolved",
         "adjudicated",
+        "adjudicated_curator",
+        "adjudicated_majority",
         "unanimous",
         "unresolved",
         *label_columns(labels),
@@ -114,12 +128,15 @@ def group_report(
     adjudicated + unanimous; unresolved includes unannotated), final_<label> (resolved
     passages whose final label is <label>), claims (= final attributed claims),
     anonymous_claims (of those, cited type anonymous), final_markers (bias markers on
-    resolved passages' final labels), documents_resolved (documents with a resolved passage).
+    resolved passages' final labels), documents_resolved (documents with a resolved passage),
+    documents_rated (documents with at least RATED_DOCUMENT_SHARE of their passages resolved),
+    adjudicated_curator / adjudicated_majority (decisions a curator made, or bulk majority
+    acceptances; together adjudicated).
     Shares: share_<label> = final_<label> / resolved and anonymous_claim_share =
     anonymous_claims / claims, each with a Wilson 95% interval; markers_per_100 =
     100 final_markers / resolved; adjudicated_share and unresolved_share over passages.
     A share of nothing is NaN (shown as "undefined"). confidence is "rating" from
-    MIN_DOCUMENTS_FOR_RATING documents_resolved up, else an initial reading.
+    MIN_DOCUMENTS_FOR_RATING documents_rated up, else an initial reading.
     """
     columns = report_columns(labels, group)
     rows = passages[["item", "document", "outlet"]].drop_duplicates("item")
@@ -138,17 +155,21 @@ def group_report(
             index=keys,
         )
 
+    document, _ = pd.factorize(fin["document"].to_numpy())
+    n_documents = max(document.max() + 1, 1)
+    doc_passages = np.bincount(document, minlength=n_documents)
+    doc_resolved = np.bincount(document, weights=resolved, minlength=n_documents)
+    rated_document = doc_resolved >= RATED_DOCUMENT_SHARE * doc_passages
+
     def distinct_documents(mask):
-        document, _ = pd.factorize(fin["document"].to_numpy())
-        pairs = np.unique(code[mask] * np.int64(max(document.max() + 1, 1)) + document[mask])
-        return pd.Series(
-            np.bincount(pairs // max(document.max() + 1, 1), minlength=n_groups), index=keys
-        )
+        pairs = np.unique(code[mask] * np.int64(n_documents) + document[mask])
+        return pd.Series(np.bincount(pairs // n_documents, minlength=n_groups), index=keys)
 
     out = pd.DataFrame({"passages": total(np.ones(len(fin)))})
     if group == "outlet":
         out["documents"] = distinct_documents(np.ones(len(fin), dtype=bool))
         out["documents_resolved"] = distinct_documents(resolved)
+        out["documents_rated"] = distinct_documents(rated_document[document])
     if len(annotations):
         where = np.asarray(annotations["item"].map(rows.set_index("item")[group]))
         per = pd.DataFrame({"g": where, "a": np.asarray(annotations["annotator"])}).groupby("g")
@@ -157,6 +178,13 @@ def group_report(
     out["unannotated"] = total(fin["annotations"].fillna(0).to_numpy() == 0)
     out["resolved"] = total(resolved)
     out["adjudicated"] = total(fin["status"] == ADJUDICATED)
+    method = fin["method"].to_numpy(dtype=object) if "method" in fin else np.full(len(fin), None)
+    out["adjudicated_curator"] = total(
+        (fin["status"] == ADJUDICATED).to_numpy() & (method == CHOSEN)
+    )
+    out["adjudicated_majority"] = total(
+        (fin["status"] == ADJUDICATED).to_numpy() & (method == MAJORITY)
+    )
     out["unanimous"] = total(fin["status"] == UNANIMOUS)
     out["unresolved"] = out["passages"] - out["resolved"]
     final = fin["final_label"].to_numpy(dtype=object)
@@ -189,12 +217,15 @@ def group_report(
         in (
             "documents",
             "documents_resolved",
+            "documents_rated",
             "passages",
             "reviewers",
             "annotations",
             "unannotated",
             "resolved",
             "adjudicated",
+            "adjudicated_curator",
+            "adjudicated_majority",
             "unanimous",
             "unresolved",
             "claims",
@@ -212,7 +243,7 @@ def group_report(
     out["alpha_note"] = note.where(note.notna(), "no passage with two reviewers")
     if group == "outlet":
         out["confidence"] = np.where(
-            out["documents_resolved"] >= MIN_DOCUMENTS_FOR_RATING, RATING, INITIAL
+            out["documents_rated"] >= MIN_DOCUMENTS_FOR_RATING, RATING, INITIAL
         )
     return out.rename_axis(group).reset_index()[columns]
 

@@ -23,10 +23,22 @@ from django.utils.crypto import salted_hmac
 from annotate import frames
 from annotate.agreement import grouped_agreement, grouped_alpha_interval
 from annotate.claims.selectors import outlet_claim_columns
+from annotate.display import display_name
 from annotate.models import Assignment
+from annotate.reports.clustered import document_counts
+from annotate.reports.comparisons import MIN_DOCUMENTS, compare_outlets
+from annotate.reports.dawid_skene import DawidSkeneResult
 from annotate.reports.finals import final_labels
+from annotate.reports.outlet_figures import (
+    confusion_names,
+    model_fit,
+    reviewer_model_columns,
+    sensitivity_columns,
+    sensitivity_names,
+)
 from annotate.reports.reliability import (
     MIN_DOCUMENTS_FOR_RATING,
+    RATED_DOCUMENT_SHARE,
     TIME_CAP_SECONDS,
     group_report,
     report_columns,
@@ -79,6 +91,14 @@ class ReportData:
     annotations: pd.DataFrame  # frames.annotation_frame
     adjudications: pd.DataFrame  # frames.adjudication_frame
     finals: pd.DataFrame  # finals.final_labels
+    _model: DawidSkeneResult | None = None
+
+    @property
+    def model(self) -> DawidSkeneResult:
+        """The Dawid-Skene fit of the passage types (outlet_figures.model_fit), made once."""
+        if self._model is None:
+            self._model = model_fit(self.annotations, self.finals, self.labels)
+        return self._model
 
 
 def load(campaign, seconds: bool = False) -> ReportData:
@@ -101,8 +121,13 @@ def _alpha_frame(annotations):
 
 
 def outlet_columns(labels) -> list[str]:
-    """The per-outlet report's columns, extension columns last."""
-    return report_columns(labels, "outlet") + [c for ext in OUTLET_EXTENSIONS for c in ext.columns]
+    """The per-outlet report's columns: group_report's, the sensitivity readings
+    (outlet_figures), then extension columns."""
+    return (
+        report_columns(labels, "outlet")
+        + sensitivity_names(labels)
+        + [c for ext in OUTLET_EXTENSIONS for c in ext.columns]
+    )
 
 
 def outlet_report_frame(
@@ -118,10 +143,35 @@ def outlet_report_frame(
     report = group_report(
         data.passages, data.annotations, data.finals, data.labels, alpha, "outlet"
     )
+    if len(report):
+        extra = sensitivity_columns(
+            data.passages, data.annotations, data.finals, data.labels, data.model
+        )
+        report = report.merge(extra, on="outlet", how="left")
+    report = report.reindex(
+        columns=report_columns(data.labels, "outlet") + sensitivity_names(data.labels)
+    )
     for extension in OUTLET_EXTENSIONS:
         extra = extension.compute(campaign, data)
         report = report.merge(extra[["outlet", *extension.columns]], on="outlet", how="left")
     return report
+
+
+MIN_COMPARISON_DOCUMENTS = MIN_DOCUMENTS
+
+
+def comparison_measures(labels, names) -> dict[str, str]:
+    """{measure: what a reader calls it} for the compared figures, in page order."""
+    shares = {f"share_{v}": f"{display_name(v, names)} share" for v in labels}
+    return shares | {"markers_per_100": "Bias markers per 100 passages"}
+
+
+def comparison_frame(campaign, data: ReportData | None = None, seed: int = 0):
+    """Every pair of outlets and each outlet against the rest, per passage-type share and
+    markers per 100 (comparisons.compare_outlets; columns comparisons.COLUMNS)."""
+    data = data or load(campaign)
+    documents = document_counts(data.passages, data.finals, data.labels)
+    return compare_outlets(documents, data.labels, seed=seed)
 
 
 DOCUMENT_HEAD = ["document", "title", "outlet"]
@@ -195,7 +245,19 @@ def reviewer_report_frame(campaign, data: ReportData | None = None, anonymise: b
     ann = data.annotations[["item", "annotator", "label", "seconds"]].assign(
         annotator=data.annotations["annotator"].map(names).astype(object)
     )
-    return reviewer_report(ann, data.finals)[REVIEWER_COLUMNS]
+    report = reviewer_report(ann, data.finals)[REVIEWER_COLUMNS]
+    model = reviewer_model_columns(data.model, data.labels)
+    model["annotator"] = model["annotator"].map(names).astype(object)
+    report = report.merge(
+        model.rename(columns={"annotator": "reviewer"}), on="reviewer", how="left"
+    )
+    return report[reviewer_columns(data.labels)]
+
+
+def reviewer_columns(labels) -> list[str]:
+    """The reviewer report's columns: work and agreement with the final label, then the
+    Dawid-Skene estimates (model_accuracy and the confusion matrix)."""
+    return [*REVIEWER_COLUMNS, "model_accuracy", *confusion_names(labels)]
 
 
 # One line per column, shown under each table and in the README.
@@ -205,12 +267,18 @@ EXPLAIN = {
     "title": "The document's title.",
     "documents": "Documents of the outlet in the campaign.",
     "documents_resolved": "Documents with at least one passage that has a final label.",
+    "documents_rated": f"Documents with at least {RATED_DOCUMENT_SHARE:.0%} of their passages "
+    "resolved: only these count towards a rating.",
     "passages": "Passages with reviewer places (boilerplate is never labelled).",
     "reviewers": "Distinct reviewers who labelled them.",
     "annotations": "Annotations saved (one per reviewer and passage).",
     "unannotated": "Passages nobody has labelled yet.",
     "resolved": "Passages with a final label: adjudicated + unanimous.",
-    "adjudicated": "Passages a curator decided.",
+    "adjudicated": "Passages a curator decided: adjudicated_curator (a reasoned decision) + "
+    "adjudicated_majority (the reviewers' majority accepted in bulk).",
+    "adjudicated_curator": "Passages a curator decided with a rationale of their own.",
+    "adjudicated_majority": "Passages settled by accepting the reviewers' majority in bulk "
+    "(two or more reviewers agreeing, more than half of those who labelled it).",
     "unanimous": "Passages where all overlap reviewers gave one type and the campaign accepts unanimous labels.",
     "unresolved": "Passages without a final label (reviewers disagree, too few have labelled it, or "
     "auto-accept is off and no curator has decided): counted, never guessed.",
@@ -229,9 +297,24 @@ EXPLAIN = {
     "alpha_note": "Why alpha or its interval is undefined, or that the interval resamples passages.",
     "adjudicated_share": "adjudicated / passages.",
     "unresolved_share": "unresolved / passages.",
-    "confidence": f"“rating” from {MIN_DOCUMENTS_FOR_RATING} documents with final labels up; below that "
-    "an initial reading, not a rating of the outlet (Ad Fontes Media and Media Bias/Fact "
-    "Check rate outlets on samples of about that many articles).",
+    "confidence": f"“rating” from {MIN_DOCUMENTS_FOR_RATING} rated documents up (documents_rated); "
+    "below that an initial reading, not a rating of the outlet (Ad Fontes Media and Media "
+    "Bias/Fact Check rate outlets on samples of about that many articles).",
+    "share_<type>_doc_low": "95% interval of the share with documents as clusters (_doc_low, "
+    "_doc_high; _doc_note says why it is undefined): Wilson on Kish's design-effect sample "
+    "size, because passages of one article are not independent.",
+    "anonymous_claim_share_doc_low": "The same interval for anonymous_claim_share.",
+    "markers_per_100_doc_low": "95% interval of markers_per_100 with documents as clusters "
+    "(cluster-robust t interval).",
+    "share_<type>_if_unresolved_low": "Where the share would land if every unresolved "
+    "passage went to another type (_low) or to this one (_high): worst-case bounds.",
+    "anonymous_claim_share_if_unresolved_low": "The same bounds for anonymous_claim_share.",
+    "share_<type>_model": "The type's share among annotated passages under the Dawid-Skene "
+    "model, which weighs reviewers by their estimated accuracy: a sensitivity check.",
+    "model_accuracy": "The reviewer's accuracy estimated by the Dawid-Skene model "
+    "(sum over types of the type's share times the chance of answering it right).",
+    "p_<given>_when_<true>": "The reviewer's estimated confusion matrix: the chance they answer "
+    "<given> on a passage whose type is <true> (Dawid-Skene).",
     "reviewer": "User name, or a stable pseudonym (anon-…) in anonymised exports.",
     "on_resolved": "The reviewer's annotations on passages that have a final label.",
     "agrees_with_final": "Of those, annotations whose passage type equals the final label.",
@@ -247,12 +330,23 @@ def explain(columns, labels, extra: dict[str, str] | None = None) -> list[tuple[
     """(column as named in the CSV, one-line explanation) for a report's columns; the
     per-type columns share a line and interval bounds are explained with their figure."""
     extra = extra or {}
-    per_type = {f"final_{v}": "final_<type>" for v in labels} | {
-        f"share_{v}": "share_<type>" for v in labels
-    }
+    per_type = {}
+    for v in labels:
+        per_type |= {
+            f"final_{v}": "final_<type>",
+            f"share_{v}": "share_<type>",
+            f"share_{v}_doc_low": "share_<type>_doc_low",
+            f"share_{v}_if_unresolved_low": "share_<type>_if_unresolved_low",
+            f"share_{v}_model": "share_<type>_model",
+        }
+        per_type |= {f"p_{g}_when_{v}": "p_<given>_when_<true>" for g in labels}
     lines, seen = [], set()
     for column in columns:
-        if column.endswith("_high") or (column.endswith("_low") and column != "alpha_low"):
+        if column.endswith(("_high", "_note")) or (
+            column.endswith("_low")
+            and column != "alpha_low"
+            and not column.endswith(("_doc_low", "_if_unresolved_low"))
+        ):
             continue
         key = per_type.get(column, column)
         if key not in seen:

@@ -142,6 +142,7 @@ class ReviewerTable(tables.Table):
     agreement_with_final = ShareColumn(
         verbose_name="agreement with final label", stem="agreement_with_final"
     )
+    model_accuracy = PlainShareColumn(verbose_name="estimated accuracy (model)")
     timed = CountColumn()
     time_spent_s = tables.Column(verbose_name="time spent")
     median_s = tables.Column(verbose_name="median per passage")
@@ -168,3 +169,54 @@ def download_links(campaign):
         url = reverse("annotate:export", args=[campaign.slug, kind])
         links.append((kind, url, f"{url}?anonymise=1"))
     return links
+
+
+class SignedColumn(tables.Column):
+    """A difference in percentage points (shares) or per 100 passages, with its sign."""
+
+    def render(self, value, record):
+        if undefined(value):
+            return UNDEFINED
+        scale = 1 if record["measure"] == "markers_per_100" else 100
+        return f"{scale * value:+.1f}"
+
+
+class IntervalColumn(tables.Column):
+    def render(self, value, record):
+        low, high = record["low"], record["high"]
+        if undefined(low) or undefined(high):
+            return record.get("reason") or UNDEFINED
+        scale = 1 if record["measure"] == "markers_per_100" else 100
+        return f"{scale * low:+.1f} to {scale * high:+.1f}"
+
+
+class PValueColumn(tables.Column):
+    def render(self, value):
+        if undefined(value):
+            return "—"
+        return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+class ComparisonTable(tables.Table):
+    """One row per comparison of one measure; the CSV holds every measure in full precision."""
+
+    comparison = tables.Column(empty_values=(), verbose_name="comparison", orderable=False)
+    difference = SignedColumn(verbose_name="difference")
+    interval = IntervalColumn(empty_values=(), verbose_name="95% interval", orderable=False)
+    p_value = PValueColumn(verbose_name="p")
+    p_adjusted = PValueColumn(verbose_name="p adjusted")
+    n_documents_a = CountColumn(verbose_name="documents (first)")
+    n_documents_b = CountColumn(verbose_name="documents (second)")
+    status = tables.Column(verbose_name="status")
+
+    class Meta:
+        attrs = {"class": "table report", "id": "comparisons"}
+        empty_text = "No outlets to compare yet."
+
+    def render_comparison(self, record):
+        other = "the rest" if record["outlet_b"] == "rest" else record["outlet_b"]
+        return f"{record['outlet_a']} vs {other}"
+
+
+def comparison_table(rows):
+    return ComparisonTable(rows, prefix="comparisons-")

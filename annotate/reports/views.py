@@ -8,9 +8,10 @@ from annotate.access import CURATORS, campaign_for
 from annotate.downloads import attachment
 from annotate.paging import RequestConfig
 from annotate.reports import exports, selectors
-from annotate.reports.charts import share_chart
+from annotate.reports.charts import forest_plot, share_chart
 from annotate.reports.tables import (
     PER_PAGE,
+    comparison_table,
     document_table,
     download_links,
     outlet_table,
@@ -70,7 +71,8 @@ def documents(request, slug):
 @login_required
 def reviewers(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
-    report = selectors.reviewer_report_frame(campaign)
+    data = selectors.load(campaign, seconds=True)
+    report = selectors.reviewer_report_frame(campaign, data)
     table = reviewer_table(report)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return _page(
@@ -78,7 +80,36 @@ def reviewers(request, slug):
         campaign,
         "annotate/reports/reviewers.html",
         table=table,
-        explain=selectors.explain(selectors.REVIEWER_COLUMNS, []),
+        explain=selectors.explain(selectors.reviewer_columns(data.labels), data.labels),
+    )
+
+
+@login_required
+def comparisons(request, slug):
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    data = selectors.load(campaign)
+    frame = selectors.comparison_frame(campaign, data)
+    measures = selectors.comparison_measures(data.labels, data.label_names)
+    measure = request.GET.get("measure")
+    if measure not in measures:
+        measure = next(iter(measures))
+    rows = frame[frame["measure"] == measure].to_dict("records")
+    table = comparison_table(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return _page(
+        request,
+        campaign,
+        "annotate/reports/comparisons.html",
+        table=table,
+        measures=measures,
+        measure=measure,
+        measure_name=measures[measure],
+        plot=forest_plot(rows, unit_percent=measure != "markers_per_100") if rows else None,
+        correction=frame["correction"].iloc[0] if len(frame) else "",
+        family_size=int(frame[frame["measure"] == measure]["family_size"].max())
+        if len(rows) and frame["family_size"].notna().any()
+        else 0,
+        min_documents=selectors.MIN_COMPARISON_DOCUMENTS,
     )
 
 

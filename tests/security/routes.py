@@ -168,5 +168,6 @@ ROUTES = {
     "annotate:reports": Route(GET, CURATORS),
     "annotate:report_documents": Route(GET, CURATORS),
     "annotate:report_reviewers": Route(GET, CURATORS),
+    "annotate:report_comparisons": Route(GET, CURATORS),
     "annotate:export": Route(GET, CURATORS, export),
 }

@@ -276,3 +276,61 @@ def test_reviewer_report_caps_each_duration_and_leaves_unknown_ones_out():
     assert row["time_spent_s"] == pytest.approx(30 + 600 + 0)  # a clock going backwards counts 0
     assert row["median_s"] == pytest.approx(30)
     assert row["agreement_with_final"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    "resolved_of_five,counts", [(5, True), (4, True), (3, False), (1, False), (0, False)]
+)
+def test_a_document_counts_towards_the_rating_only_when_four_fifths_of_it_is_resolved(
+    resolved_of_five, counts
+):
+    # 15 documents of five passages each; in every one, resolved_of_five passages are
+    # unanimous and the rest unannotated. 4 of 5 is exactly 80%: the boundary counts.
+    passages = pd.DataFrame(
+        [(d * 5 + p, d, "A") for d in range(15) for p in range(5)],
+        columns=["item", "document", "outlet"],
+    )
+    annotations = ann(
+        [
+            (d * 5 + p, r, "opinion", "none", [])
+            for d in range(15)
+            for p in range(resolved_of_five)
+            for r in "ab"
+        ]
+    )
+    report = group_report(passages, annotations, final_labels(annotations), ["opinion"])
+    row = report.loc[0]
+    assert row["documents_resolved"] == (15 if resolved_of_five else 0)
+    assert row["documents_rated"] == (15 if counts else 0)
+    assert row["confidence"] == (RATING if counts else INITIAL)
+
+
+def test_curator_decisions_and_bulk_majority_settlements_are_counted_apart():
+    passages = pd.DataFrame(
+        [(1, 10, "A"), (2, 10, "A"), (3, 10, "A")], columns=["item", "document", "outlet"]
+    )
+    annotations = ann(
+        [
+            (i, r, label, "none", [])
+            for i in (1, 2, 3)
+            for r, label in zip("ab", ["opinion", "sourced_fact"])
+        ]
+    )
+    adjudications = pd.DataFrame(
+        {
+            "item": [1, 2],
+            "label": ["opinion", "opinion"],
+            "cited_type": ["none", "none"],
+            "markers": [[], []],
+            "method": ["chosen", "majority"],
+        }
+    )
+    finals = final_labels(annotations, adjudications)
+    assert list(finals.set_index("item")["method"].loc[[1, 2]]) == ["chosen", "majority"]
+    row = group_report(passages, annotations, finals, ["opinion", "sourced_fact"]).loc[0]
+    assert (row["adjudicated"], row["adjudicated_curator"], row["adjudicated_majority"]) == (
+        2,
+        1,
+        1,
+    )
+    assert row["unresolved"] == 1

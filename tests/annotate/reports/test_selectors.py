@@ -11,6 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 from annotate.agreement import bootstrap_alpha
 from annotate.queue import services
 from annotate.reports import selectors as reports
+from annotate.reports.outlet_figures import sensitivity_names
 from annotate.reports.reliability import INITIAL, RATING, report_columns
 from tests.annotate.report_support import CLAIM, FACT, OPINION, small_campaign
 
@@ -31,7 +32,7 @@ def by(frame, column):
 def test_outlet_report_has_every_column_in_order(small):
     report = reports.outlet_report_frame(small, n_boot=50)
     labels = [FACT, CLAIM, OPINION]
-    assert list(report.columns) == report_columns(labels, "outlet") + [
+    assert list(report.columns) == report_columns(labels, "outlet") + sensitivity_names(labels) + [
         "claims_covered",
         "claims_diverging",
         "claims_unattributed",

@@ -76,7 +76,7 @@ def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(
     table = html.split("<table")[1]
     assert table.count("<td >initial reading</td>") + table.count("<td>initial reading</td>") == 2
     assert (
-        "from 15 documents with final labels up; below that an initial reading, not a rating"
+        "from 15 rated documents up (documents_rated); below that an initial reading, not a rating"
         in html
     )
     assert "undefined" in html  # Beta's anonymous-claim share: no claims
@@ -149,3 +149,22 @@ def test_agreement_dashboard_reviewers_table_shows_agreement_with_the_final_labe
     html = client.get(reverse("annotate:agreement", args=[small.slug])).content.decode()
     table = html.split('id="table-reviewers"')[1].split("</table>")[0]
     assert "agreement with final" in table and "0.800" in table and "1.000" in table
+
+
+def test_comparisons_page_plots_each_measure_and_falls_back_on_an_unknown_one(client, small, users):
+    campaign = small
+    login(client, users["carol"])
+    url = reverse("annotate:report_comparisons", args=[campaign.slug])
+    html = client.get(url, {"measure": "share_opinion"}).content.decode()
+    assert 'id="forest-plot"' in html and "<strong>Opinion share</strong>" in html
+    # Two outlets of one or two documents each: too few to compare, said, never a number.
+    assert "too few documents to compare" in html
+    assert "Holm" in html or "holm" in html
+    fallback = client.get(url, {"measure": "<script>"}).content.decode()
+    assert "<strong>Sourced fact share</strong>" in fallback and "<script>" not in fallback
+    csv_text = b"".join(
+        client.get(
+            reverse("annotate:export", args=[campaign.slug, "comparisons.csv"])
+        ).streaming_content
+    ).decode()
+    assert csv_text.splitlines()[0].startswith("comparison,outlet_a,outlet_b,measure")
