@@ -21,7 +21,7 @@ from django.db.models import CharField, FilteredRelation, Func, Q
 from annotate.frames import NO_SOURCE
 from annotate.models import Adjudication, Annotation, Assignment
 from annotate.reports.finals import passage_final
-from annotate.reports.selectors import pseudonym
+from annotate.reports.selectors import name_scrubber, pseudonym
 from corpus.models import Document, Source
 
 CHUNK_ROWS = 2000  # database rows per fetch
@@ -227,6 +227,8 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
     written by the database (UtcText), which starts with a digit and so is never a formula.
     """
     names = _names(campaign, anonymise)
+    # Anonymised: people's names out of the free text people wrote (anonymise.py).
+    scrub = name_scrubber() if anonymise else None
     outlets = dict(Source.objects.values_list("pk", "name"))
     documents = {
         pk: (outlets.get(source), title)
@@ -282,11 +284,11 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
                     number(place[2]),
                     person[place[3]],
                     same[place[4]],
-                    convert(source) if source else blank,
+                    convert(scrub(source) if scrub else source) if source else blank,
                     cited_type[1],
                     ticked[1],
                     same[place[8]],
-                    convert(note) if note else blank,
+                    convert(scrub(note) if scrub else note) if note else blank,
                 )
                 + times
             )
@@ -309,12 +311,12 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
             same[status],
             same[label],
             same[cited_type],
-            convert(cited_source),
+            convert(scrub(cited_source) if scrub and cited_source else cited_source),
             missing if final is None else markers(json.dumps(final))[1],
             person[p[12]] if decided else missing,
             same[p[11]],
             missing if p[13] is None else p[13],
-            convert(p[14]),
+            convert(scrub(p[14]) if scrub and p[14] else p[14]),
         )
         for row in rows or [empty]:
             yield passage, row, final

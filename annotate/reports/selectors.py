@@ -25,6 +25,7 @@ from annotate.agreement import grouped_agreement, grouped_alpha_interval
 from annotate.claims.selectors import outlet_claim_columns
 from annotate.display import display_name
 from annotate.models import Assignment
+from annotate.reports.anonymise import scrubber
 from annotate.reports.clustered import document_counts
 from annotate.reports.comparisons import MIN_DOCUMENTS, compare_outlets
 from annotate.reports.dawid_skene import DawidSkeneResult
@@ -211,6 +212,18 @@ def pseudonym(user_id) -> str:
     """A stable stand-in for a user in anonymised exports: an HMAC of the user id keyed with
     SECRET_KEY, the same in every export and campaign, not reversible without the key."""
     return "anon-" + salted_hmac(PSEUDONYM_SALT, str(user_id)).hexdigest()[:12]
+
+
+def name_scrubber():
+    """anonymise.scrubber for every user: user name, full name and e-mail address, each
+    replaced by the user's pseudonym. One query."""
+    users = get_user_model().objects.values_list(
+        "pk", "username", "first_name", "last_name", "email"
+    )
+    return scrubber(
+        (pseudonym(pk), (username, f"{first} {last}", email))
+        for pk, username, first, last, email in users
+    )
 
 
 REVIEWER_COLUMNS = [
