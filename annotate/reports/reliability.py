@@ -63,6 +63,39 @@ def _ratio(k, n, scale=1.0):
         return np.where(n > 0, scale * k / n, np.nan)
 
 
+# The integer columns of a report (besides the per-label final_<type> counts).
+COUNT_COLUMNS = (
+    "documents",
+    "documents_resolved",
+    "documents_rated",
+    "passages",
+    "reviewers",
+    "annotations",
+    "unannotated",
+    "resolved",
+    "adjudicated",
+    "adjudicated_curator",
+    "adjudicated_majority",
+    "unanimous",
+    "unresolved",
+    "claims",
+    "anonymous_claims",
+    "final_markers",
+)
+REVIEWER_COLUMNS = [
+    "reviewer",
+    "annotations",
+    "on_resolved",
+    "agrees_with_final",
+    "agreement_with_final",
+    "agreement_with_final_low",
+    "agreement_with_final_high",
+    "timed",
+    "time_spent_s",
+    "median_s",
+]
+
+
 def label_columns(labels) -> list[str]:
     """The per-label columns of a report: count of final labels, share, Wilson interval."""
     return [
@@ -210,30 +243,7 @@ def group_report(
         )
     out["adjudicated_share"] = _ratio(out["adjudicated"], out["passages"])
     out["unresolved_share"] = _ratio(out["unresolved"], out["passages"])
-    counts = [
-        c
-        for c in columns
-        if c
-        in (
-            "documents",
-            "documents_resolved",
-            "documents_rated",
-            "passages",
-            "reviewers",
-            "annotations",
-            "unannotated",
-            "resolved",
-            "adjudicated",
-            "adjudicated_curator",
-            "adjudicated_majority",
-            "unanimous",
-            "unresolved",
-            "claims",
-            "anonymous_claims",
-            "final_markers",
-        )
-        or c.startswith("final_")
-    ]
+    counts = [c for c in columns if c in COUNT_COLUMNS or c.startswith("final_")]
     out = out.reindex(columns=columns[1:])
     out[counts] = out[counts].fillna(0).astype(np.int64)
     for name in ("alpha", "alpha_low", "alpha_high"):
@@ -261,18 +271,7 @@ def reviewer_report(
     agrees_with_final those whose label equals the final label; agreement_with_final =
     agrees_with_final / on_resolved with a Wilson 95% interval.
     """
-    columns = [
-        "reviewer",
-        "annotations",
-        "on_resolved",
-        "agrees_with_final",
-        "agreement_with_final",
-        "agreement_with_final_low",
-        "agreement_with_final_high",
-        "timed",
-        "time_spent_s",
-        "median_s",
-    ]
+    columns = REVIEWER_COLUMNS
     if annotations.empty:
         return pd.DataFrame(columns=columns)
     done = finals[finals["status"] != UNRESOLVED].set_index("item")["final_label"]

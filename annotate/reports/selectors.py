@@ -40,6 +40,7 @@ from annotate.reports.outlet_figures import (
 from annotate.reports.reliability import (
     MIN_DOCUMENTS_FOR_RATING,
     RATED_DOCUMENT_SHARE,
+    REVIEWER_COLUMNS,
     TIME_CAP_SECONDS,
     group_report,
     report_columns,
@@ -224,20 +225,6 @@ def name_scrubber():
         (pseudonym(pk), (username, f"{first} {last}", email))
         for pk, username, first, last, email in users
     )
-
-
-REVIEWER_COLUMNS = [
-    "reviewer",
-    "annotations",
-    "on_resolved",
-    "agrees_with_final",
-    "agreement_with_final",
-    "agreement_with_final_low",
-    "agreement_with_final_high",
-    "timed",
-    "time_spent_s",
-    "median_s",
-]
 
 
 def reviewer_report_frame(campaign, data: ReportData | None = None, anonymise: bool = False):
