@@ -20,9 +20,12 @@ Every span satisfies text[start:end] == passage text, spans are in order,
 never overlap, and never start or end with white space.
 """
 
+import ctypes
 import multiprocessing
 import os
 import re
+import signal
+import sys
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
@@ -108,11 +111,25 @@ def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
     syntok is pure Python (about 1.2 MB of text a second), so a large import
     is split over `workers` processes (default: one per available CPU) when
     the texts add up to at least PARALLEL_MIN_CHARS characters; the results
-    are exactly those of segment(). The workers are forked, so any script
-    may call this without an `if __name__ == "__main__"` guard; they only
-    run segment() and leave with os._exit, never touching the database
-    connection they inherit. Without fork (Windows) the work stays in this
-    process.
+    are exactly those of segment().
+
+    The workers are started with "spawn", not "fork": a forked worker would
+    inherit the caller's sockets (its PostgreSQL connection among them) and
+    signal handlers (gunicorn's, which ignore SIGTERM), so a caller killed
+    mid-import left workers behind that kept its database session, and the
+    import's locks, alive. A spawned worker is a fresh interpreter that holds
+    no inherited socket and imports only this module and the caller's main
+    script (see below), not Django. Each worker also asks
+    Linux to SIGKILL it when its parent dies (PR_SET_PDEATHSIG); where that
+    is not available the work stays in this process, so no worker can ever
+    outlive the caller. Starting the workers costs about 0.1 s each, small
+    beside the second of work that PARALLEL_MIN_CHARS stands for.
+
+    Like every "spawn" worker, each one imports the caller's main script, so
+    a script that calls this must keep its work under
+    `if __name__ == "__main__":` (manage.py, gunicorn and bench/ do); a
+    script read from standard input, which cannot be imported again, gets
+    the work done in its own process.
     """
     if mode not in MODES:
         raise ValueError(f"unknown segmentation mode {mode!r}; use one of {', '.join(MODES)}")
@@ -126,7 +143,8 @@ def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
     if (
         workers < 2
         or len(texts) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
+        or not CHILDREN_DIE_WITH_PARENT
+        or not _main_reloadable()
         or multiprocessing.current_process().daemon  # may not have children
         or sum(map(len, texts)) < PARALLEL_MIN_CHARS
     ):
@@ -135,13 +153,45 @@ def segment_many(texts, mode: str = SENTENCE, workers: int | None = None):
         return
     chunk = max(1, min(PARALLEL_CHUNK, len(texts) // (workers * 4)))
     batches = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         for found in executor.map(_segment_batch, batches, [mode] * len(batches)):
             for spans in found:
                 yield [Span._make(span) for span in spans]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+# prctl(2): PR_SET_PDEATHSIG delivers a signal to this process when its parent
+# (strictly, the parent thread that started it) exits, however it exits.
+PR_SET_PDEATHSIG = 1
+CHILDREN_DIE_WITH_PARENT = sys.platform.startswith("linux")
+
+
+def _main_reloadable():
+    """Whether a spawned worker can import the caller's __main__ again (not `python - <x.py`)."""
+    main = sys.modules.get("__main__")
+    if getattr(main, "__spec__", None) is not None:  # python -m: imported by name
+        return True
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)  # no file: python -c, a REPL
+
+
+def _die_with_parent(parent_pid):
+    """Worker initializer: be SIGKILLed when the parent dies, and leave if it already has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"prctl(PR_SET_PDEATHSIG) failed: {os.strerror(errno)}")
+    # The parent may have died between starting this process and the call above,
+    # in which case no signal will come: this process then belongs to init.
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def _segment_batch(texts, mode):

@@ -50,6 +50,70 @@ def env_required(name):
     return value
 
 
+def env_positive(name, default):
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
+# SQLite options every process needs, whichever variable names the file. WAL lets
+# reviewers read while one of them writes; IMMEDIATE transactions take the write
+# lock up front so two writers queue on busy_timeout instead of failing with
+# "database is locked".
+SQLITE_BUSY_SECONDS = 20
+
+
+def sqlite_database(path):
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": Path(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_SECONDS,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
+            ),
+        },
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        # A file, not :memory:, so threaded tests share one real database;
+        # one per process, so parallel test runs do not trample each other.
+        "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"credence-test-{os.getpid()}.sqlite3")},
+    }
+
+
+def database_settings(environ):
+    """DATABASES from DATABASE_URL, else SQLITE_PATH, else db.sqlite3 beside manage.py.
+
+    A sqlite:/// URL gets exactly the options SQLITE_PATH gets (without them
+    three reviewers saving at once got "database is locked"). PostgreSQL
+    connections persist for a minute and are checked before each request
+    reuses one, so a connection the server dropped is replaced instead of
+    answering that request with a server error.
+    """
+    url = environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return {"default": sqlite_database(environ.get("SQLITE_PATH") or BASE_DIR / "db.sqlite3")}
+    try:
+        parsed = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL ({exc})") from None
+    engine = parsed.get("ENGINE")
+    if engine == "django.db.backends.sqlite3":
+        if parsed["NAME"] in ("", ":memory:"):
+            raise ImproperlyConfigured(
+                "DATABASE_URL names no SQLite file; write sqlite:////absolute/path/db.sqlite3"
+            )
+        return {"default": sqlite_database(parsed["NAME"])}
+    if engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must name a PostgreSQL or SQLite database, not {engine}"
+        )
+    return {"default": parsed}
+
+
 PRODUCTION = env("CREDENCE_ENV", "development") == "production"
 
 if PRODUCTION:
@@ -110,31 +174,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "credence.wsgi.application"
 
-# SQLite unless DATABASE_URL says otherwise. WAL lets reviewers read while one
-# of them writes; IMMEDIATE transactions take the write lock up front so two
-# writers queue on busy_timeout instead of failing with "database is locked".
-SQLITE_PATH = Path(env("SQLITE_PATH", BASE_DIR / "db.sqlite3"))
-if env("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
-                ),
-            },
-            # A file, not :memory:, so threaded tests share one real database;
-            # one per process, so parallel test runs do not trample each other.
-            "TEST": {
-                "NAME": str(Path(tempfile.gettempdir()) / f"credence-test-{os.getpid()}.sqlite3")
-            },
-        }
-    }
+# SQLite unless DATABASE_URL says otherwise; see database_settings().
+DATABASES = database_settings(os.environ)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +219,20 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # Uploaded corpora can be large; the importer streams from a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Imports. The admin's upload form imports inside the request, so an upload must
+# be imported before gunicorn kills the worker: the README's production command
+# sets --timeout GUNICORN_TIMEOUT_SECONDS (gunicorn's default, 30 s, killed a 50 MB
+# upload). bench/import_corpus.py imported 30 MB in 29 s on an idle 2-core machine
+# and 32.8 MB in 102 s at load average 5.4, so an upload of CREDENCE_MAX_UPLOAD_MB
+# takes about 80 s on that busy machine, a quarter of the timeout. Larger files go
+# through `manage.py import_corpus`, which has no time limit.
+GUNICORN_TIMEOUT_SECONDS = 300
+CREDENCE_MAX_UPLOAD_MB = env_positive("CREDENCE_MAX_UPLOAD_MB", 25)
+# One document longer than this is refused with its file and line: a 5 MB line
+# became 80,645 passages no reviewer could read. 500,000 characters is about
+# 80,000 words, several times the longest feature article.
+CREDENCE_MAX_DOCUMENT_CHARS = env_positive("CREDENCE_MAX_DOCUMENT_CHARS", 500_000)
 
 # How long a passage handed out by "next passage" stays reserved for a reviewer.
 CREDENCE_CLAIM_MINUTES = env_int("CREDENCE_CLAIM_MINUTES", 30)

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from corpus import admin as corpus_admin
 from corpus.models import Document, Passage, Source
 
 GOOD_CSV = (
@@ -229,14 +228,15 @@ def test_an_upload_of_an_unsupported_type_is_refused(staff_client, db):
     assert counts() == (0, 0, 0)
 
 
-def test_an_upload_over_the_size_limit_is_refused(staff_client, db, monkeypatch):
-    monkeypatch.setattr(corpus_admin, "MAX_UPLOAD", 10)
-    upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
+def test_an_upload_over_the_size_limit_is_refused(staff_client, db, settings):
+    settings.CREDENCE_MAX_UPLOAD_MB = 1
+    data = GOOD_CSV.encode() + b"x" * 2**20
+    upload = SimpleUploadedFile("news.csv", data, content_type="text/csv")
     response = staff_client.post(
         reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
     )
     assert response.status_code == 200
-    assert "larger than 200 MB" in response.content.decode()
+    assert "larger than 1 MB" in response.content.decode()
     assert counts() == (0, 0, 0)
 
 

@@ -35,6 +35,7 @@ from annotate.claims import services as claims
 from annotate.interchange.annotation_import import import_annotations
 from annotate.models import Annotation, Membership
 from annotate.queue import services
+from corpus.admin import EXCERPT_CHARS
 from corpus.importer import import_path, import_upload
 from corpus.models import Document, Passage
 from tests.conftest import login, make_campaign
@@ -304,7 +305,7 @@ def admin_pages(hostile):
             reverse("admin:corpus_document_change", args=[document.pk]),
             [TITLE, BYLINE, URL, SCRIPT, RTL, EMOJI],
         ),
-        (reverse("admin:corpus_passage_changelist"), [LONG]),
+        (reverse("admin:corpus_passage_changelist"), [LONG[: EXCERPT_CHARS - 1]]),
         (reverse("admin:corpus_passage_change", args=[passage.pk]), [LONG]),
         (reverse("admin:corpus_source_changelist"), [OUTLET]),
         (reverse("admin:corpus_source_change", args=[document.source_id]), [OUTLET]),

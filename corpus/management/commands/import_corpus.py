@@ -26,6 +26,10 @@ class Command(BaseCommand):
             report = import_path(path, mode=mode, progress=not no_progress)
             for error in report.errors:
                 self.stderr.write(self.style.ERROR(error))
+            if report.errors_not_listed:
+                self.stderr.write(
+                    self.style.ERROR(f"... and {report.errors_not_listed:,} more error(s)")
+                )
             self.stdout.write(f"{path}: {report.summary()}")
             failed = failed or not report.ok
         if failed:
