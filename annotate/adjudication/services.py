@@ -20,6 +20,7 @@ from annotate.models import (
     Assignment,
     CitedSourceType,
 )
+from annotate.retry import retry_when_busy
 
 Method = Adjudication.Method
 
@@ -69,6 +70,7 @@ def _validate(campaign, passage_id, data, allowed=None):
         raise AdjudicationError("That passage is not part of this campaign.")
 
 
+@retry_when_busy(AdjudicationError)
 def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, allowed=None):
     """Record or revise the final answer for one passage; returns (adjudication, changed).
 
@@ -138,6 +140,7 @@ def _locked(campaign, passage_id):
     )
 
 
+@retry_when_busy(AdjudicationError)
 def accept_majority(campaign, curator, passage_ids, now=None):
     """Accept the reviewers' majority on each selected passage; returns (accepted, left).
 

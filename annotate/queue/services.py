@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from annotate.models import Annotation, AnnotationRevision, Assignment, Skip
+from annotate.retry import retry_when_busy
 from corpus.models import Passage
 
 CLAIM_RETRIES = 5
@@ -24,6 +25,7 @@ class QueueError(Exception):
     """A request the queue cannot honour; the message is shown to the reviewer."""
 
 
+@retry_when_busy(QueueError)
 def claim_next(campaign, reviewer, now=None):
     """Hand the reviewer their next passage, in reading order, or None when none is left.
 
@@ -99,6 +101,7 @@ def _first_available(campaign, reviewer, now):
     return min(candidates, key=lambda a: (a.sequence, a.slot)) if candidates else None
 
 
+@retry_when_busy(QueueError)
 def save_annotation(campaign, reviewer, assignment_id, data, now=None):
     """Store or revise the reviewer's annotation on an assignment; returns (annotation, changed).
 
@@ -197,6 +200,7 @@ def _reclaim(campaign, reviewer, lost, now):
     )
 
 
+@retry_when_busy(QueueError)
 def skip(campaign, reviewer, assignment_id, reason):
     """Pass on a claimed passage: it returns to the queue and this reviewer will not get it again."""
     reason = (reason or "").strip()

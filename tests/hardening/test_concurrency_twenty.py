@@ -10,12 +10,17 @@ posted, every passage done by exactly `overlap` distinct reviewers, and a
 revision history with one entry per change, chained before -> after.
 
 Runs on whichever database the settings name: SQLite (writers take turns) or
-PostgreSQL with DATABASE_URL (real row locks); CI runs both.
+PostgreSQL with DATABASE_URL (real row locks); CI runs both. It runs with a CPU-burning
+process on every core for its whole length, as on a busy machine: a lock held longer than
+the busy timeout must be retried by the services, never reach a reviewer as an error.
 """
 
+import multiprocessing
+import os
 import random
 import re
 import threading
+import time
 from collections import Counter, defaultdict
 
 import pytest
@@ -36,6 +41,32 @@ LABELS = ["sourced_fact", "attributed_claim", "opinion"]
 MARKERS = ["loaded_language", "one_sided_framing", "speculation_as_fact", "emotional_appeal"]
 PASSAGE_URL = re.compile(r"/c/[\w-]+/p/(\d+)/$")
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+HOG_SECONDS = 600  # a hog never outlives a stuck test by long, whatever happens to this one
+
+
+def burn(seconds):
+    """Spin a core until the time is up (a CPU hog)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.fixture
+def busy_machine():
+    """One CPU-burning process per core for the length of the test."""
+    context = multiprocessing.get_context("spawn")
+    hogs = [
+        context.Process(target=burn, args=(HOG_SECONDS,), daemon=True)
+        for _ in range(os.cpu_count() or 2)
+    ]
+    for hog in hogs:
+        hog.start()
+    yield hogs
+    for hog in hogs:
+        hog.kill()
+        hog.join(10)
 
 
 @pytest.fixture
@@ -150,7 +181,10 @@ def changes(answers):
     return [a for i, a in enumerate(answers) if i == 0 or a != answers[i - 1]]
 
 
-def test_twenty_reviewers_at_once_lose_nothing_duplicate_nothing_and_keep_every_revision(crowd):
+def test_twenty_reviewers_at_once_lose_nothing_duplicate_nothing_and_keep_every_revision(
+    crowd, busy_machine
+):
+    assert all(hog.is_alive() for hog in busy_machine)  # the machine is busy while they work
     campaign, reviewers = crowd
     workers = [Worker(campaign, r, seed) for seed, r in enumerate(reviewers)]
 
