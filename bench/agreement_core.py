@@ -1,70 +1,45 @@
 """Benchmark annotate.agreement.krippendorff_alpha against the ``krippendorff`` package.
 
-Run: ``.venv/bin/python bench/agreement_core.py [n_items] [seed]``. Generates synthetic
-annotations (default 300,000 items, 3-4 annotators each from a pool of 50, three labels, ~1M
-rows), times alpha from the long frame, times the ``krippendorff`` package on an annotator x
-item pandas pivot of the same data (building the pivot, and the call alone), checks both agree
+Run from the repository root: ``.venv/bin/python -m bench.agreement_core [n_items] [seed]``.
+Draws the synthetic annotations of bench.agreement in memory, without a database (default
+300,000 items, 3-4 annotators each from a pool of 50, three labels, 1,000,000 rows), times
+alpha from the long frame, times the ``krippendorff`` package on an annotator x item pandas
+pivot of the same data (building the pivot, and the call alone), checks both agree
 to 1e-9 and prints a ``RESULT`` line. Timings are the best of a few runs.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):  # run as a file (python bench/agreement_core.py): find `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotate.agreement import krippendorff_alpha  # noqa: E402
-
-LABELS = np.array(["sourced_fact", "attributed_claim", "opinion"], dtype=object)
-PRIOR = np.array([0.5, 0.3, 0.2])
-N_ANNOTATORS = 50
-PASSAGES_PER_DOCUMENT = 20
-N_OUTLETS = 40
+from bench.labelled_campaign import draw  # noqa: E402
+from bench.measure import best_of  # noqa: E402
+from bench.scheme import LABELS  # noqa: E402
 
 
 def synthetic_annotations(n_items: int = 300_000, seed: int = 0) -> pd.DataFrame:
-    """Long frame ``item, annotator, label, document, outlet`` with realistic agreement.
-
-    Each item has a latent true label (50/30/20 %); each of 3 or 4 distinct annotators (mean
-    ~3.33, drawn from 50) reproduces it with a personal accuracy of 70-95 % and otherwise picks
-    one of the two other labels. Items are grouped 20 to a document, documents into 40 outlets.
-    """
-    rng = np.random.default_rng(seed)
-    per_item = np.where(rng.random(n_items) < 1 / 3, 4, 3)
-    # The first k columns of a random permutation of the pool give k distinct annotators.
-    pool = np.argsort(rng.random((n_items, N_ANNOTATORS)), axis=1)[:, :4]
-    take = np.arange(4)[None, :] < per_item[:, None]
-    item = np.repeat(np.arange(n_items), per_item)
-    annotator = pool[take]
-    truth = rng.choice(len(LABELS), size=n_items, p=PRIOR)[item]
-    accuracy = rng.uniform(0.70, 0.95, size=N_ANNOTATORS)[annotator]
-    wrong = (truth + rng.integers(1, len(LABELS), size=len(item))) % len(LABELS)
-    label = np.where(rng.random(len(item)) < accuracy, truth, wrong)
-    document = item // PASSAGES_PER_DOCUMENT
-    outlet = rng.integers(0, N_OUTLETS, size=document.max() + 1)[document]
+    """Long frame ``item, annotator, label, document, outlet``: the annotations of
+    bench.labelled_campaign (3 or 4 of 50 annotators per item, each reproducing a latent
+    true label with a personal accuracy of 70-95 %), without a database."""
+    data = draw(n_items, seed)
+    document = np.repeat(np.arange(len(data["sizes"])), data["sizes"])[data["passage"]]
     return pd.DataFrame(
         {
-            "item": item.astype(np.int64),
-            "annotator": annotator.astype(np.int64),
-            "label": pd.array(LABELS[label], dtype="str"),
+            "item": data["passage"].astype(np.int64),
+            "annotator": data["reviewer"].astype(np.int64),
+            "label": pd.array(np.array(LABELS, dtype=object)[data["label"]], dtype="str"),
             "document": document.astype(np.int64),
-            "outlet": outlet.astype(np.int64),
+            "outlet": data["outlet_of_document"][document].astype(np.int64),
         }
     )
-
-
-def best_of(fn, repeat: int):
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
 
 
 def main(n_items: int = 300_000, seed: int = 0) -> None:

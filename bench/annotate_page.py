@@ -1,6 +1,6 @@
 """Server time of the annotation page and of Save-and-next on a large campaign.
 
-Run: ``.venv/bin/python bench/annotate_page.py [repeats]`` (default 200).
+Run from the repository root: ``.venv/bin/python -m bench.annotate_page [repeats]`` (default 200).
 
 Builds, in a fresh SQLite file, a campaign of 100,000 passages (2,000 documents of
 50 passages from 20 outlets) with overlap 3, so 300,000 assignment slots made by
@@ -10,54 +10,36 @@ and every reviewer but the measured one holds a claim there, as during a live
 campaign. Then, in-process with ``django.test.Client``, one reviewer with work
 left alternates GET of their annotation page and the Save-and-next POST (saves,
 claims the next passage, redirects), ``repeats`` times each. Prints median and
-95th percentile in ms and the SQL queries per request, ending with one RESULT line.
+95th percentile in ms and the SQL queries per request, ending with one line
+
+    RESULT page_median_ms=... page_p95_ms=... save_median_ms=... save_p95_ms=... page_queries=... save_queries=...
+
 Targets: median < 30 ms and p95 < 60 ms for both. The database (~120 MB) is
 deleted at the end unless CREDENCE_BENCH_KEEP is set.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a file (python bench/annotate_page.py): find `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-N_OUTLETS = 20
+from bench import database, synthetic  # noqa: E402
+from bench.measure import machine, percentile  # noqa: E402
+from bench.scheme import LABELS  # noqa: E402
+
 N_DOCUMENTS = 2_000
 PASSAGES_PER_DOCUMENT = 50
 OVERLAP = 3
-N_REVIEWERS = 50
+N_REVIEWERS = synthetic.N_REVIEWERS
 DONE_FRACTION = 0.97
 WARMUP = 5
 TARGET_MEDIAN_MS = 30
 TARGET_P95_MS = 60
-
-LABELS = ["sourced_fact", "attributed_claim", "opinion"]
-
-
-def configure():
-    tmp = tempfile.mkdtemp(prefix="credence-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "credence.settings"
-    os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DEBUG"] = "false"  # as in production: no per-request query log
-    import django
-
-    # WhiteNoise warns that STATIC_ROOT was never collected; irrelevant here.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return os.environ["SQLITE_PATH"]
 
 
 def passage_text(d, p):
@@ -67,78 +49,36 @@ def passage_text(d, p):
     )
 
 
+def title(d):
+    return f"Document {d}: shipments delayed"
+
+
 def build():
     """Create the corpus, the campaign and its labels; return (campaign, measured reviewer)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
     from django.utils import timezone
 
     from annotate.campaigns import services as campaign_services
-    from annotate.campaigns.defaults import default_scheme
-    from annotate.models import Annotation, Assignment, Campaign, CampaignDocument, Membership
+    from annotate.models import Annotation, Assignment, Campaign
     from annotate.queue import services
-    from corpus.models import Document, Passage, Source
 
-    User = get_user_model()
     now = timezone.now()
     t0 = time.perf_counter()
     with transaction.atomic():
-        sources = Source.objects.bulk_create(
-            Source(name=f"Outlet {i:02d}", slug=f"outlet-{i:02d}", domain=f"outlet{i:02d}.example")
-            for i in range(N_OUTLETS)
+        corpus = synthetic.add_corpus(
+            [PASSAGES_PER_DOCUMENT] * N_DOCUMENTS,
+            title=title,
+            passage_text=passage_text,
+            headline_first=True,
         )
-        documents, spans = [], []
-        for d in range(N_DOCUMENTS):
-            texts = [passage_text(d, p) for p in range(PASSAGES_PER_DOCUMENT)]
-            offsets, start = [], 0
-            for t in texts:
-                offsets.append((start, start + len(t)))
-                start += len(t) + 1  # one space between passages
-            text = " ".join(texts)
-            documents.append(
-                Document(
-                    source=sources[d % N_OUTLETS],
-                    title=f"Document {d}: shipments delayed",
-                    text=text,
-                    content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                )
-            )
-            spans.append(list(zip(texts, offsets, strict=True)))
-        documents = Document.objects.bulk_create(documents, batch_size=500)
-        Passage.objects.bulk_create(
-            (
-                Passage(
-                    document=doc,
-                    position=p,
-                    start=s,
-                    end=e,
-                    text=t,
-                    kind=Passage.Kind.HEADLINE if p == 0 else Passage.Kind.BODY,
-                )
-                for doc, parts in zip(documents, spans, strict=True)
-                for p, (t, (s, e)) in enumerate(parts)
-            ),
-            batch_size=5000,
-        )
-        campaign = Campaign.objects.create(
-            name="Bench campaign",
-            slug="bench",
-            scheme=default_scheme(),
+        campaign = synthetic.add_campaign(
+            "Bench campaign",
+            "bench",
             overlap=OVERLAP,
             status=Campaign.Status.ACTIVE,
+            document_ids=corpus.document_ids,
         )
-        CampaignDocument.objects.bulk_create(
-            CampaignDocument(campaign=campaign, document=doc, position=i)
-            for i, doc in enumerate(documents)
-        )
-        password = make_password("bench")
-        reviewers = User.objects.bulk_create(
-            User(username=f"reviewer{i:02d}", password=password) for i in range(N_REVIEWERS)
-        )
-        Membership.objects.bulk_create(
-            Membership(campaign=campaign, user=u, role=Membership.Role.REVIEWER) for u in reviewers
-        )
+        reviewers = synthetic.add_reviewers(campaign, N_REVIEWERS)
     t1 = time.perf_counter()
     slots = campaign_services.sync_slots(campaign)
     t2 = time.perf_counter()
@@ -177,11 +117,6 @@ def build():
         f"(corpus {t1 - t0:.1f}s, sync_slots {t2 - t1:.1f}s, labels {t3 - t2:.1f}s)"
     )
     return campaign, measured
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 class SqlTimer:
@@ -289,19 +224,11 @@ def describe(name, run):
 
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    path = configure()
-    print(f"database: {path}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    try:
+    with database.workspace("credence-bench-") as ws:
+        database.configure(ws)
+        print(f"database: {ws.name}; {machine()}")
         campaign, reviewer = build()
         runs = measure(campaign, reviewer, repeats)
-    finally:
-        from django.db import connection
-
-        connection.close()
-        if os.environ.get("CREDENCE_BENCH_KEEP"):
-            print(f"kept {path}")
-        else:
-            shutil.rmtree(Path(path).parent, ignore_errors=True)
     describe(f"annotation page GET x{repeats}", runs["page"])
     describe(f"Save-and-next POST x{repeats}", runs["save"])
     page, save = runs["page"], runs["save"]

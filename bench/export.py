@@ -1,16 +1,18 @@
 """Benchmark: streaming the annotation export of 1,000,000 annotations, and the per-outlet report.
 
-Run with `.venv/bin/python bench/export.py` (SQLite in a temporary file, via SQLITE_PATH), or
-`--database-url postgres://postgres@127.0.0.1:5432/credence_bench_export` for PostgreSQL (that
-database is dropped and created afresh, so its name must contain "bench").
+Run from the repository root with `.venv/bin/python -m bench.export` (SQLite in a temporary
+file), or `--database-url postgres://postgres@127.0.0.1:5432/credence_bench_export` for
+PostgreSQL (that database is dropped and created afresh, so its name must contain "bench").
+`--keep FILE` writes the SQLite database there and keeps it; `--reuse [FILE]` measures a kept
+database again (with --database-url: one kept with CREDENCE_BENCH_KEEP=1).
 
-A child process writes the synthetic campaign of bench/agreement.py (300,000 passages in about
+A child process writes the synthetic campaign of bench/labelled_campaign.py (300,000 passages in about
 6,000 documents from 20 outlets, 50 reviewers, exactly 1,000,000 annotations, overlap 4), then
 gives every place a claim time 40 s before its save, adjudicates every 20th passage and puts a
 note on every 50th annotation (a third of them starting with "=", to exercise neutralisation).
 
 This process then measures, on the database:
-  (a) the annotation CSV (annotate.exports.export(campaign, "annotations.csv")), streamed into
+  (a) the annotation CSV (annotate.reports.exports.export(campaign, "annotations.csv")), streamed into
       a temporary file as a download would be: rows, wall-clock seconds, rows per second,
       CPU seconds, and peak memory = getrusage maxrss of this process after the export (the
       whole process, Django and pandas included; the report has not run yet);
@@ -25,34 +27,31 @@ exactly one line:
     RESULT rows=... rows_per_s=... peak_mb=... report_s=...
 """
 
-import argparse
-import multiprocessing
-import os
-import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import agreement  # bench/agreement.py: the synthetic campaign (bench/ is on sys.path)
+if __package__ in (None, ""):  # run as a file (python bench/export.py): find `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import database, labelled_campaign  # noqa: E402
+from bench.measure import load_average, peak_mb  # noqa: E402
+
 TARGETS = {"peak_mb": 300, "rows_per_s": 100_000, "report_s": 5.0}
 
 
-def prepare(database_url, sqlite_path, n_passages, seed):
-    """Child process: bench/agreement.py's campaign, plus claim times, decisions and notes."""
-    agreement.generate(database_url, sqlite_path, n_passages, seed)
+def prepare(ws, n_passages, seed):
+    """Child process: bench/labelled_campaign.py's campaign, plus claim times, decisions and notes."""
+    labelled_campaign.generate(ws, n_passages, seed)
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.db.models import F
 
-    from annotate.models import Adjudication, Annotation, Assignment, Campaign
+    from annotate.models import Adjudication, Annotation, Assignment
 
-    campaign = Campaign.objects.get(name=agreement.CAMPAIGN)
+    campaign = labelled_campaign.campaign()
     with transaction.atomic():
         Assignment.objects.filter(campaign=campaign).update(
             claimed_at=F("done_at") - timedelta(seconds=40)
@@ -81,16 +80,8 @@ def prepare(database_url, sqlite_path, n_passages, seed):
             batch_size=5000,
         )
         get_user_model().objects.create(username="bench-staff", is_staff=True, password="!")
-    if connection.vendor == "sqlite":
-        with (
-            connection.cursor() as cursor
-        ):  # fold the write-ahead log into the file before timing reads
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.checkpoint()
     print("prepared claim times, decisions and notes", flush=True)
-
-
-def load_average():
-    return os.getloadavg()[0]
 
 
 def measure_export(campaign, folder):
@@ -104,7 +95,7 @@ def measure_export(campaign, folder):
             handle.write(chunk)
             lines += chunk.count("\r\n")
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = peak_mb()
     size = path.stat().st_size
     path.unlink()
     return lines - 1, wall, cpu, peak, size  # less the header
@@ -126,9 +117,9 @@ def measure_report(campaign):
 
 
 def measure(folder):
-    from annotate.models import Annotation, Campaign
+    from annotate.models import Annotation
 
-    campaign = Campaign.objects.select_related("scheme").get(name=agreement.CAMPAIGN)
+    campaign = labelled_campaign.campaign()
     count = Annotation.objects.filter(assignment__campaign=campaign).count()
     before = load_average()
     rows, wall, cpu, peak, size = measure_export(campaign, folder)
@@ -142,11 +133,10 @@ def measure(folder):
         flush=True,
     )
     before = load_average()
-    first_s, _, _ = measure_report(
-        campaign
-    )  # the first request also imports and compiles templates
+    # The first request also imports modules and compiles templates: not timed.
+    first_s, _, _ = measure_report(campaign)
     report_s, report_cpu, html = measure_report(campaign)
-    report_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report_peak = peak_mb()
     print(
         f"report: per-outlet page ({html / 1e3:.0f} kB) in {report_s:.2f} s wall, {report_cpu:.2f} s CPU "
         f"(first request {first_s:.2f} s); peak maxrss after it {report_peak:.0f} MB; "
@@ -160,44 +150,15 @@ def measure(folder):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL (dropped and recreated); default SQLite in a temp file",
-    )
-    parser.add_argument("--passages", type=int, default=300_000)
-    parser.add_argument("--seed", type=int, default=2024)
+    parser = labelled_campaign.arguments(__doc__.split("\n", 1)[0])
     parser.add_argument(
         "--keep", metavar="SQLITE_FILE", help="keep the generated SQLite database at this path"
     )
-    parser.add_argument(
-        "--reuse",
-        metavar="SQLITE_FILE",
-        nargs="?",
-        const="",
-        help="measure an already prepared database (this SQLite file, or --database-url) again",
-    )
     args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="credence-export-bench-"))
-    sqlite_path = Path(args.reuse or args.keep or workdir / "bench.sqlite3")
-    try:
-        if args.reuse is None:
-            if args.database_url:
-                agreement.recreate_postgres_database(args.database_url)
-            # A separate process writes the data, so peak_mb measures the export alone.
-            child = multiprocessing.get_context("spawn").Process(
-                target=prepare, args=(args.database_url, sqlite_path, args.passages, args.seed)
-            )
-            child.start()
-            child.join()
-            if child.exitcode != 0:
-                sys.exit(f"generation failed (exit code {child.exitcode})")
-        os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-        agreement.setup_django(args.database_url, sqlite_path)
-        measure(workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with labelled_campaign.prepared(
+        args, "credence-export-bench-", prepare=prepare, sqlite_path=args.keep
+    ) as ws:
+        measure(ws.folder)
 
 
 if __name__ == "__main__":

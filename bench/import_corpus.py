@@ -1,6 +1,7 @@
 """Benchmark: import 10,000 synthetic news articles (about 30 MB) into a fresh SQLite file.
 
-Run with `.venv/bin/python bench/import_corpus.py [--documents N]`. The articles
+Run from the repository root with `.venv/bin/python -m bench.import_corpus [--documents N]
+[--megabytes MB] [--keep]`. The articles
 have headlines, paragraphs of sentences with abbreviations (U.S., Gen., a.m.),
 figures ($7.2 billion, 316,260, 45%), quotations running over two sentences,
 bullet lists, photo captions and boilerplate, spread over 20 outlets. The
@@ -13,16 +14,15 @@ Target: under 60 s on a 2-core machine.
 """
 
 import argparse
-import json
-import os
 import random
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a file (python bench/import_corpus.py): find `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import database, synthetic  # noqa: E402
+from bench.measure import machine  # noqa: E402
 
 OUTLETS = [
     f"{name} {kind}"
@@ -165,17 +165,18 @@ def article(rng, target_chars):
 def write_corpus(path, documents, total_bytes, seed=2024):
     rng = random.Random(seed)
     per_document = total_bytes // documents
-    with open(path, "w", encoding="utf-8") as out:
+
+    def records():
         for i in range(documents):
-            text = article(rng, int(per_document * rng.uniform(0.6, 1.4)) - 200)
-            record = {
+            yield {
                 "outlet": OUTLETS[i % len(OUTLETS)],
                 "title": f"Article {i}",
-                "text": text,
+                "text": article(rng, int(per_document * rng.uniform(0.6, 1.4)) - 200),
                 "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
                 "url": f"https://example.org/a/{i}",
             }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    synthetic.write_jsonl(path, records())
 
 
 def main():
@@ -184,45 +185,22 @@ def main():
     parser.add_argument("--megabytes", type=float, default=30.0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="credence-bench-"))
-    try:
-        run(args, workdir)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with database.workspace("credence-bench-", keep=args.keep) as ws:
+        database.configure(ws)
+        run(args, ws.folder)
 
 
 def run(args, workdir):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "credence.settings"
-    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from corpus.importer import import_path
     from corpus.models import Document, Passage
 
-    call_command("migrate", verbosity=0)
     corpus = workdir / "corpus.jsonl"
     write_corpus(corpus, args.documents, int(args.megabytes * 1024 * 1024))
-    size = corpus.stat().st_size
-    print(f"wrote {args.documents} documents, {size / 1024 / 1024:.1f} MB, to {corpus}")
-
-    started, cpu = time.perf_counter(), os.times()
-    report = import_path(corpus)
-    seconds, cpu_after = time.perf_counter() - started, os.times()
-    if not report.ok:
-        sys.exit("import failed:\n" + "\n".join(report.errors[:20]))
+    report, seconds, cpu, cpu_after = synthetic.import_timed(corpus)
     print(report.summary())
     print(
         f"cpu: {cpu_after.user + cpu_after.system - cpu.user - cpu.system:.1f} s in this process, "
         f"{cpu_after.children_user + cpu_after.children_system - cpu.children_user - cpu.children_system:.1f} s "
-        f"in segmentation workers; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+        f"in segmentation workers; {machine()}"
     )
     documents, passages = Document.objects.count(), Passage.objects.count()
     print(f"RESULT documents={documents} passages={passages} seconds={seconds:.1f}")

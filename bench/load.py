@@ -1,6 +1,7 @@
 """Load test: many reviewers annotating at once against gunicorn and PostgreSQL.
 
-Run: ``.venv/bin/python bench/load.py [--reviewers 50] [--seconds 60] [--workers N]``
+Run from the repository root:
+``.venv/bin/python -m bench.load [--reviewers 50] [--seconds 60] [--workers N]``
 
 1. Drops and recreates its own PostgreSQL database (default
    ``postgres://postgres@127.0.0.1:5432/credence_load``; ``--database-url`` or
@@ -38,23 +39,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a file (python bench/load.py): find `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_core import Reviewer, Session, children, cpu_seconds, percentile, summarise  # noqa: E402
+from bench import database, load_server, synthetic  # noqa: E402
+from bench.load_core import Reviewer, summarise  # noqa: E402
+from bench.measure import machine, percentile  # noqa: E402
+
+ROOT = database.ROOT
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/credence_load"
 PASSWORD = "load-test-password-7351"
@@ -96,52 +95,12 @@ def parse_args():
     return args
 
 
-def recreate_database(url):
-    """Drop and create the database named in `url`, through the server's `postgres` database."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"refusing database name {name!r}: letters, digits and _ only")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def configure(env):
-    """Point this process at the database gunicorn will use (env: DATABASE_URL or SQLITE_PATH)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "credence.settings"
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.update(env)
-    os.environ["DEBUG"] = "false"
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def build(copies, n_reviewers, analyze=True):
     """Seed articles copied under `copies` outlets, one active campaign; returns (slug, usernames)."""
-    from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from annotate.campaigns import services as campaign_services
-    from annotate.campaigns.defaults import default_scheme
-    from annotate.models import Campaign, Membership
     from corpus import figure_store
     from corpus.importer import import_path
     from corpus.models import Document, Passage, Source
@@ -174,103 +133,26 @@ def build(copies, n_reviewers, analyze=True):
                     for p in seed.passages.all()
                 )
                 copied.append(doc.pk)
-        figure_store.store_for_documents(
-            copied
-        )  # as the importer does: figures are marked on the page
-        campaign = Campaign.objects.create(
-            name="Load test",
-            slug="load",
-            scheme=default_scheme(),
-            overlap=OVERLAP,
-            guidelines="Label each passage.",
+        # As the importer does: figures are marked on the page.
+        figure_store.store_for_documents(copied)
+        campaign = synthetic.add_campaign(
+            "Load test", "load", overlap=OVERLAP, guidelines="Label each passage."
         )
+        # Documents and places as the app adds them: the queue's order is the app's own.
         campaign_services.add_documents(campaign, Document.objects.order_by("source__name", "pk"))
-        password = make_password(PASSWORD)  # the production hasher: logins cost what they cost
-        users = get_user_model().objects.bulk_create(
-            get_user_model()(username=f"load{i:03d}", password=password) for i in range(n_reviewers)
-        )
-        Membership.objects.bulk_create(
-            Membership(campaign=campaign, user=u, role="reviewer") for u in users
+        # The production hasher: logins cost what they cost.
+        users = synthetic.add_reviewers(
+            campaign, n_reviewers, prefix="load", password=make_password(PASSWORD)
         )
         campaign_services.activate_campaign(campaign)
-    # Fresh tables have no planner statistics until autovacuum gets round to them
-    # (a minute or more); a database in service has them. Without them the queue's
-    # "first open place" query sorts every open place (91 ms at 3,600 places).
+    # Without planner statistics the queue's "first open place" query sorts every open
+    # place (91 ms at 3,600 places on PostgreSQL).
     if analyze:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        database.analyze(sqlite=True)
     return campaign.slug, [u.username for u in users]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(database_env, workers, port, log_path):
-    env = {
-        **os.environ,
-        **database_env,
-        "DEBUG": "false",
-        "CREDENCE_ENV": "development",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "credence.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        # Load the app once before forking, as the README's deployment command does, so no
-        # worker spends its first request importing pandas.
-        "--preload",
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "10",
-        "--log-level",
-        "warning",
-        # Time inside the worker, to tell server time from time queued before it.
-        "--access-logfile",
-        str(Path(log_path).with_name("access.log")),
-        "--access-logformat",
-        "%(D)s %(s)s %(m)s %(U)s",
-    ]
-    log = open(log_path, "w")  # noqa: SIM115 - closed in stop_gunicorn
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    process.log = log
-    probe = Session("127.0.0.1", port, timeout=5)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(
-                f"gunicorn exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}"
-            )
-        try:
-            if probe.request("GET", "/login/")[0] == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_gunicorn(process)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def stop_gunicorn(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.log.close()
-
-
-def simulate(args, slug, usernames, port, server, database):
+def simulate(args, slug, usernames, port, server, database_name):
     reviewers = [
         Reviewer(
             "127.0.0.1", port, slug, name, PASSWORD, seed=i, think=tuple(args.think), back=args.back
@@ -302,44 +184,16 @@ def simulate(args, slug, usernames, port, server, database):
         time.sleep(0.05)
     login_seconds = time.perf_counter() - t0
     window["deadline"] = time.monotonic() + args.seconds
-    before = server_cpu(server, database)
+    before = load_server.server_cpu(server, database_name)
     start, client_start = time.perf_counter(), time.process_time()
     barrier.wait()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    after = server_cpu(server, database)
+    after = load_server.server_cpu(server, database_name)
     cpu = {k: sum(v - before[k].get(pid, 0) for pid, v in after[k].items()) for k in after}
     cpu["client"] = time.process_time() - client_start
     return [r.log for r in reviewers], elapsed, login_seconds, cpu
-
-
-def server_cpu(server, database):
-    """CPU seconds so far of gunicorn (master and workers) and of PostgreSQL backends on our database."""
-    from django.db import connection
-
-    backends = []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [database],
-            )
-            backends = [pid for (pid,) in cursor.fetchall()]
-    return {
-        "gunicorn": cpu_seconds([server.pid, *children(server.pid)]),
-        "postgres": cpu_seconds(backends),
-    }
-
-
-def worker_times(path, window_requests):
-    """Milliseconds each request spent inside a gunicorn worker: the last `window_requests` logged."""
-    lines = Path(path).read_text().splitlines() if Path(path).exists() else []
-    return [
-        int(line.split()[0]) / 1000
-        for line in lines[-window_requests:]
-        if line.split()[0].isdigit()
-    ]
 
 
 def verify(slug, logs):
@@ -381,16 +235,19 @@ def verify(slug, logs):
 
 def main():
     args = parse_args()
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs before the run")
-    tmp = Path(tempfile.mkdtemp(prefix="credence-load-"))
-    if args.sqlite:
-        name = str(tmp / "load.sqlite3")
-        database_env = {"SQLITE_PATH": name}
-    else:
-        admin, name = recreate_database(args.database_url)
-        database_env = {"DATABASE_URL": args.database_url}
-    try:
-        configure(database_env)
+    print(f"{machine()} before the run")
+    with database.workspace(
+        "credence-load-",
+        database_url=None if args.sqlite else args.database_url,
+        keep=args.keep,
+        must_contain="",
+    ) as ws:
+        database.configure(ws)
+        database_env = (
+            {"DATABASE_URL": ws.database_url}
+            if ws.database_url
+            else {"SQLITE_PATH": str(ws.sqlite_path)}
+        )
         t = time.perf_counter()
         slug, usernames = build(args.copies, args.reviewers, analyze=not args.no_analyze)
         from django.db import connection
@@ -400,31 +257,24 @@ def main():
         places = Assignment.objects.filter(campaign__slug=slug).count()
         connection.close()
         print(
-            f"built database {name}: {args.copies * 5} documents, {places:,} reviewer places, "
+            f"built database {ws.name}: {args.copies * 5} documents, {places:,} reviewer places, "
             f"{args.reviewers} reviewers ({time.perf_counter() - t:.1f} s)"
         )
-        port = free_port()
-        server = start_gunicorn(database_env, args.workers, port, tmp / "gunicorn.log")
+        name = urlsplit(ws.database_url).path.lstrip("/") if ws.database_url else None
+        port = load_server.free_port()
+        server = load_server.start_gunicorn(
+            database_env, args.workers, port, ws.folder / "gunicorn.log"
+        )
         try:
             logs, elapsed, login_seconds, cpu = simulate(args, slug, usernames, port, server, name)
         finally:
-            stop_gunicorn(server)
+            load_server.stop_gunicorn(server)
         load = os.getloadavg()
-        server_log = (tmp / "gunicorn.log").read_text()
-        cpu["worker_ms"] = worker_times(
-            tmp / "access.log", window_requests=sum(len(log.timings) for log in logs)
+        server_log = (ws.folder / "gunicorn.log").read_text()
+        cpu["worker_ms"] = load_server.worker_times(
+            ws.folder / "access.log", window_requests=sum(len(log.timings) for log in logs)
         )
         checked = verify(slug, logs)
-        connection.close()
-    finally:
-        if args.sqlite and args.keep:
-            print(f"kept {name}")
-        elif not args.sqlite and not args.keep:
-            drop_database(admin, name)
-        if not (args.sqlite and args.keep):
-            for path in tmp.iterdir():
-                path.unlink()
-            tmp.rmdir()
     report(args, logs, elapsed, login_seconds, checked, server_log, load, cpu)
 
 

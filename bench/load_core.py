@@ -1,6 +1,6 @@
 """Simulated reviewers for bench/load.py: a cookie-keeping HTTP session and the reviewer's loop.
 
-Standard library only (no Django): the reviewers talk to the server over HTTP
+No Django (standard library and the bench helpers): the reviewers talk to the server over HTTP
 exactly as a browser would, one new TCP connection per request (gunicorn's sync
 workers close the connection after each response).
 """
@@ -18,8 +18,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-LABELS = ["sourced_fact", "attributed_claim", "opinion"]
-MARKERS = ["loaded_language", "one_sided_framing", "speculation_as_fact", "emotional_appeal"]
+from bench.measure import percentile
+from bench.scheme import LABELS, MARKERS
+
 PASSAGE_PATH = re.compile(r"^/c/[\w-]+/p/(\d+)/$")
 
 
@@ -200,13 +201,6 @@ def children(pid):
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def summarise(logs, seconds):
