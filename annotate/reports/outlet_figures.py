@@ -32,6 +32,11 @@ from annotate.reports.finals import ADJUDICATED
 from annotate.reports.unresolved import model_shares, unresolved_bounds
 
 INTERVAL_METHOD = DESIGN_EFFECT
+# EM stops when the log-likelihood changes by less than this share of itself. On the
+# benchmark campaign (1,000,000 annotations) the model shares at 1e-5 are within 0.06
+# percentage points of those at 1e-8, in 29 iterations instead of 100: ample for a
+# sensitivity check, and it keeps the report within its 10 s.
+MODEL_TOL = 1e-5
 
 
 def interval_columns(documents: pd.DataFrame, labels) -> pd.DataFrame:
@@ -66,7 +71,7 @@ def model_fit(annotations: pd.DataFrame, finals: pd.DataFrame, labels) -> DawidS
     known = pd.Series(decided["final_label"].to_numpy(), index=decided["item"].to_numpy())
     known = known[known.isin(list(labels))]
     return dawid_skene(
-        annotations[["item", "annotator", "label"]], labels=list(labels), known=known
+        annotations[["item", "annotator", "label"]], labels=list(labels), known=known, tol=MODEL_TOL
     )
 
 
