@@ -37,6 +37,47 @@ def count(value):
     return UNDEFINED if undefined(value) else int(value)
 
 
+def weight(value, places: int = 1):
+    """A count that can be fractional (Krippendorff's coincidences, pairable values): an
+    integer when it is whole (12.0 reads 12), else rounded (12.5 reads "12.5")."""
+    if undefined(value):
+        return UNDEFINED
+    return int(value) if float(value).is_integer() else f"{value:.{places}f}"
+
+
+def signed(value, places: int = 1) -> str:
+    """A difference with its sign: 3.21 reads "+3.2", -0.5 "-0.5"; one that rounds to zero
+    reads "0.0" (never "-0.0")."""
+    if undefined(value):
+        return UNDEFINED
+    if round(value, places) == 0:
+        return f"{0:.{places}f}"
+    return f"{value:+.{places}f}"
+
+
+def number_range(low, high, places: int = 3) -> str:
+    """An interval of plain numbers: "0.122–0.631"; "-0.100 to 0.300" when an end is negative
+    (a dash after a minus sign misreads); "undefined" when an end is."""
+    if undefined(low) or undefined(high):
+        return UNDEFINED
+    between = " to " if low < 0 or high < 0 else "–"
+    return f"{low:.{places}f}{between}{high:.{places}f}"
+
+
+def percent_range(low, high, places: int = 0) -> str:
+    """An interval of shares (0..1) as percentages: (0.312, 0.65) reads "31–65%"."""
+    if undefined(low) or undefined(high):
+        return UNDEFINED
+    return f"{100 * low:.{places}f}–{100 * high:.{places}f}%"
+
+
+def p_value(value) -> str:
+    """A p-value to three decimals, "< 0.001" below that, "—" when there is none (not tested)."""
+    if undefined(value):
+        return "—"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
 def excerpt(text: str, limit: int = EXCERPT) -> str:
     """At most ``limit`` characters, an ellipsis marking a cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -55,6 +96,13 @@ def duration(seconds) -> str:
 def display_name(value, names: dict) -> str:
     """A code's display name (a label's, a source type's), the code itself if it has none."""
     return names.get(value, value)
+
+
+def code_words(value) -> str:
+    """A code written as words, for a code whose display name is not at hand:
+    "attributed_claim" reads "Attributed claim"."""
+    text = str(value).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def plain_number(value) -> str:

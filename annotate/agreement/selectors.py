@@ -17,6 +17,12 @@ TABLES = {
 }
 
 
+class AgreementTables(dict):
+    """The dashboard's tables by name, with the scheme's passage-type display names."""
+
+    label_names: dict[str, str] = {}
+
+
 def agreement_tables(campaign, n_boot=1000, seed=0):
     """The agreement dashboard's tables for a campaign (see annotate.agreement.dashboard).
 
@@ -24,10 +30,11 @@ def agreement_tables(campaign, n_boot=1000, seed=0):
     annotations on resolved passages that equal the final label (annotate.reports.reliability).
     """
     frame = frames.annotation_frame(campaign)
-    scheme_labels, markers = frames.scheme_parts(campaign.scheme)
+    scheme_labels, markers, names = frames.scheme_parts(campaign.scheme, names=True)
     dims = frames.dimension_frames(frame, markers)
     labels = frames.dimension_labels(scheme_labels, dims)
-    tables = campaign_agreement(dims, labels, n_boot, seed)
+    tables = AgreementTables(campaign_agreement(dims, labels, n_boot, seed))
+    tables.label_names = names
     tables["documents"].insert(
         1, "title", tables["documents"]["document"].map(frames.document_titles(campaign))
     )

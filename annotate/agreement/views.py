@@ -25,7 +25,13 @@ EXPLAIN = {
 def agreement(request, slug):
     campaign, role = campaign_for(request, slug, *CURATORS)
     data = agreement_tables(campaign)
-    shown = {name: frame_table(name, frame) for name, frame in data.items() if name != "pairs"}
+    # Passage types by their display names in the per-label table and the coincidence matrix:
+    # the selector's, when it hands them over (it reads them anyway; a query here would cost
+    # one more per page), else the codes written as words (frame_table).
+    names = getattr(data, "label_names", None) or {}
+    shown = {
+        name: frame_table(name, frame, names) for name, frame in data.items() if name != "pairs"
+    }
     for table in shown.values():
         # A campaign can span thousands of documents: page the long tables (the CSVs hold all).
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

@@ -1,13 +1,27 @@
-"""The share chart of the per-outlet report page, drawn on the server as SVG geometry."""
+"""The charts of the report pages, drawn on the server as SVG geometry: the per-outlet share
+chart and the outlet comparisons' forest plot (no script, no inline style)."""
 
-from annotate.display import display_name, excerpt, percent, undefined
+import math
+
+from annotate.display import (
+    count,
+    display_name,
+    excerpt,
+    p_value,
+    percent,
+    percent_range,
+    signed,
+    undefined,
+)
 
 CHART_LEFT = 230  # room for the outlet's name
 NAME_CHARS = 30  # longer names are shortened in the chart (the bars' tooltips give them whole)
-CHART_WIDTH = 460  # the 0-100% axis
+CHART_WIDTH = 540  # the 0-100% axis
 BAR = 12
 GAP = 4
 BLOCK_GAP = 14
+NOTE_WIDTH = 360  # right of the bars, why an outlet's bars have no whiskers (when one has none)
+NOTE_CHARS = 54
 
 
 def _n(value):
@@ -15,13 +29,46 @@ def _n(value):
     return f"{value:.1f}"
 
 
+LEGEND_SWATCH = 14  # a legend entry: swatch and gap, then its name
+LEGEND_CHAR = 7  # about one character of the 12 px legend text
+LEGEND_GAP = 18
+
+
+def _legend(labels, names, top):
+    """Legend entries laid out left to right from the plot's left edge, wrapping onto a new
+    line before an entry would pass the plot's right edge; returns (entries, next free y)."""
+    entries, x, y = [], CHART_LEFT, top
+    for index, value in enumerate(labels):
+        name = display_name(value, names)
+        width = LEGEND_SWATCH + LEGEND_CHAR * len(name)
+        if x > CHART_LEFT and x + width > CHART_LEFT + CHART_WIDTH:
+            x, y = CHART_LEFT, y + 16
+        entries.append(
+            {
+                "x": _n(x),
+                "y": _n(y),
+                "text_x": _n(x + LEGEND_SWATCH),
+                "text_y": _n(y + 9),
+                "index": index,
+                "name": name,
+            }
+        )
+        x += width + LEGEND_GAP
+    return entries, y + 26
+
+
 def share_chart(report, labels, names):
     """Geometry of the SVG chart: per outlet, one bar per passage type (its share among the
-    outlet's resolved passages) with a whisker for the Wilson 95% interval. Drawn on the
-    server: no script, no inline style."""
-    outlets, y = [], 30
+    outlet's resolved passages) with a whisker for its 95% interval with documents as clusters
+    (``share_<type>_doc_low``/``_doc_high``: passages of one article are not independent).
+    A bar whose clustered interval is undefined (one document, no spread) has no whisker; its
+    tooltip says why, and so does a note right of the outlet's bars. Drawn on the server: no
+    script, no inline style."""
+    legend, y = _legend(labels, names, 4)
+    grid_top = y - 8
+    outlets = []
     for record in report.to_dict("records"):
-        bars = []
+        bars, reasons = [], []
         for index, value in enumerate(labels):
             share = record.get(f"share_{value}")
             top = y + index * (BAR + GAP)
@@ -37,49 +84,75 @@ def share_chart(report, labels, names):
                 "empty_x": _n(CHART_LEFT + 4),
             }
             if bar["defined"]:
-                low, high = record[f"share_{value}_low"], record[f"share_{value}_high"]
-                bar.update(
-                    width=_n(share * CHART_WIDTH),
-                    low=_n(CHART_LEFT + low * CHART_WIDTH),
-                    high=_n(CHART_LEFT + high * CHART_WIDTH),
-                    label=f"{percent(share)} ({100 * low:.1f}–{100 * high:.1f}%), "
-                    f"{int(record[f'final_{value}'])} of {int(record['resolved'])} resolved passages",
+                low = record.get(f"share_{value}_doc_low")
+                high = record.get(f"share_{value}_doc_high")
+                counted = (
+                    f"{count(record[f'final_{value}'])} of {count(record['resolved'])} "
+                    "resolved passages"
                 )
+                bar.update(width=_n(share * CHART_WIDTH), interval=False)
+                if undefined(low) or undefined(high):
+                    reason = record.get(f"share_{value}_doc_note") or "cannot be estimated"
+                    reasons.append(reason)
+                    bar["label"] = f"{percent(share)} (no interval: {reason}), {counted}"
+                else:
+                    bar.update(
+                        interval=True,
+                        low=_n(CHART_LEFT + low * CHART_WIDTH),
+                        high=_n(CHART_LEFT + high * CHART_WIDTH),
+                        label=f"{percent(share)} (95% interval, documents as clusters: "
+                        f"{percent_range(low, high, places=1)}), {counted}",
+                    )
             bars.append(bar)
         height = len(labels) * (BAR + GAP)
         name = str(record["outlet"])
         short = excerpt(name, NAME_CHARS)
-        outlets.append({"name": name, "short": short, "y": _n(y + height / 2 + 4), "bars": bars})
+        note = "no interval: " + "; ".join(dict.fromkeys(reasons)) if reasons else ""
+        outlets.append(
+            {
+                "name": name,
+                "short": short,
+                "y": _n(y + height / 2 + 4),
+                "bars": bars,
+                "note": note,
+                "note_short": excerpt(note, NOTE_CHARS),
+            }
+        )
         y += height + BLOCK_GAP
     axis = y - BLOCK_GAP + 4
     ticks = [{"x": _n(CHART_LEFT + CHART_WIDTH * t / 4), "label": f"{25 * t}%"} for t in range(5)]
-    legend = [
-        {
-            "x": _n(CHART_LEFT + i * 150),
-            "text_x": _n(CHART_LEFT + i * 150 + 14),
-            "index": i,
-            "name": display_name(v, names),
-        }
-        for i, v in enumerate(labels)
-    ]
     return {
         "outlets": outlets,
         "ticks": ticks,
         "legend": legend,
         "left": _n(CHART_LEFT),
         "text_x": _n(CHART_LEFT - 8),
+        "grid_top": _n(grid_top),
         "axis_y": _n(axis),
         "tick_y": _n(axis + 14),
         "height": _n(axis + 22),
-        "width": _n(CHART_LEFT + CHART_WIDTH + 24),
+        "note_x": _n(CHART_LEFT + CHART_WIDTH + 16),
+        "width": _n(
+            CHART_LEFT + CHART_WIDTH + 24 + (NOTE_WIDTH if any(o["note"] for o in outlets) else 0)
+        ),
     }
 
 
 # ------------------------------------------------------------------------------ comparisons
 
-FOREST_LEFT = 300  # room for "Outlet A vs Outlet B"
-FOREST_WIDTH = 420
+FOREST_LEFT = 430  # room for "Outlet A vs Outlet B"
+FOREST_LABEL = 64  # characters of that label (about 6.3 px each at 12 px); the tooltip has it all
+FOREST_WIDTH = 500
 FOREST_ROW = 18
+
+
+def tick_step(reach):
+    """The largest round step between axis ticks (1, 2, 2.5 or 5 times a power of ten) that
+    puts at least two ticks on each side of zero on an axis reaching ``reach`` (> 0) each
+    way; there are at most four."""
+    most = reach / 2
+    power = 10 ** math.floor(math.log10(most))
+    return max(m * power for m in (1, 2, 2.5, 5) if m * power <= most * (1 + 1e-9))
 
 
 def forest_plot(rows, unit_percent=True):
@@ -102,9 +175,10 @@ def forest_plot(rows, unit_percent=True):
     suffix = " pts" if unit_percent else ""
     items, y = [], 28
     for r in rows:
-        label = r["outlet_a"] + (" vs rest" if r["outlet_b"] == "rest" else f" vs {r['outlet_b']}")
+        other = "the rest" if r["outlet_b"] == "rest" else r["outlet_b"]
+        label = f"{r['outlet_a']} vs {other}"
         item = {
-            "label": excerpt(label, 44),
+            "label": excerpt(label, FOREST_LABEL),
             "full": label,
             "y": _n(y),
             "text_y": _n(y + 4),
@@ -119,14 +193,14 @@ def forest_plot(rows, unit_percent=True):
                 high=x(r["high"]) if has_interval else None,
                 significant=significant,
                 title=(
-                    f"{label}: difference {scale * r['difference']:+.1f}{suffix}"
+                    f"{label}: difference {signed(scale * r['difference'])}{suffix}"
                     + (
-                        f" (95% interval {scale * r['low']:+.1f} to {scale * r['high']:+.1f})"
+                        f" (95% interval {signed(scale * r['low'])} to {signed(scale * r['high'])})"
                         if has_interval
                         else ""
                     )
                     + (
-                        f", adjusted p {r['p_adjusted']:.3f}"
+                        f", adjusted p {p_value(r['p_adjusted'])}"
                         if not undefined(r["p_adjusted"])
                         else ""
                     )
@@ -136,9 +210,11 @@ def forest_plot(rows, unit_percent=True):
             item["reason"] = r.get("status") or "undefined"
         items.append(item)
         y += FOREST_ROW
+    step = tick_step(reach * scale)
+    steps = int(reach * scale / step + 1e-9)
     ticks = [
-        {"x": x(v), "label": f"{scale * v:+.0f}{suffix}" if v else "0"}
-        for v in (-reach * 0.9, -reach * 0.45, 0.0, reach * 0.45, reach * 0.9)
+        {"x": x(k * step / scale), "label": f"{k * step:+g}{suffix}" if k else "0"}
+        for k in range(-steps, steps + 1)
     ]
     return {
         "rows": items,

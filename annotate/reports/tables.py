@@ -1,165 +1,241 @@
 """Tables of the reliability report pages (django-tables2).
 
-Rows are the report DataFrames' records (annotate.reports.selectors). Undefined figures
-(NaN: a share of nothing, alpha with one label) read "undefined", never "nan".
+Rows are the report DataFrames' records (annotate.reports.selectors). Columns sit under group
+headings (sample, final labels, shares, agreement, claims; ``_grouped_table.html``) so that a
+table fits a laptop screen; the per-outlet report is three tables for that reason. Cells are
+drawn by annotate.reports.columns: figures rounded for reading (the CSVs keep full
+precision), passage types by their display names, an undefined figure as "undefined" with its
+reason, never "nan". A header's tooltip names the CSV column it comes from.
 """
 
 import django_tables2 as tables
 from django.urls import reverse
 
-from annotate.display import UNDEFINED, count, display_name, duration, percent, undefined
+from annotate.display import display_name
+from annotate.reports.columns import (
+    AgreementColumn,
+    AlphaColumn,
+    ConfidenceColumn,
+    CountColumn,
+    DifferenceColumn,
+    DocumentColumn,
+    DurationColumn,
+    IntervalColumn,
+    ProbabilityColumn,
+    PValueColumn,
+    RateColumn,
+    ShareColumn,
+    StatusColumn,
+)
 from annotate.reports.exports import KINDS
+from annotate.reports.selectors import EXPLAIN
 
 PER_PAGE = 50
+GROUPED = "annotate/reports/_grouped_table.html"
 
 
-class CountColumn(tables.Column):
-    def render(self, value):
-        return count(value)
+def _attrs(kind, start, note):
+    th = {"class": f"{kind} start" if start else kind}
+    if note:
+        th["title"] = note
+    return {"th": th, "td": {"class": th["class"]}}
 
 
-class DecimalColumn(tables.Column):
-    def render(self, value):
-        return UNDEFINED if undefined(value) else f"{value:.1f}"
-
-
-class ShareColumn(tables.Column):
-    """A share and its Wilson interval: "48.8% (46.5–51.0%)"; "undefined" for a share of nothing."""
-
-    def __init__(self, *args, stem=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.stem = stem
-
-    def render(self, value, record):
-        if undefined(value):
-            return UNDEFINED
-        low, high = record.get(f"{self.stem}_low"), record.get(f"{self.stem}_high")
-        if undefined(low) or undefined(high):
-            return percent(value)
-        return f"{percent(value)} ({100 * low:.1f}–{100 * high:.1f}%)"
-
-
-class PlainShareColumn(tables.Column):
-    def render(self, value):
-        return percent(value)
-
-
-class AlphaColumn(tables.Column):
-    """Krippendorff's alpha with its interval, or "undefined (reason)"."""
-
-    def render(self, value, record):
-        note = record.get("alpha_note") or ""
-        if undefined(value):
-            return f"{UNDEFINED} ({note})" if note else UNDEFINED
-        low, high = record.get("alpha_low"), record.get("alpha_high")
-        shown = f"{value:.3f}"
-        if not (undefined(low) or undefined(high)):
-            return (
-                f"{shown} ({low:.3f}–{high:.3f}; {note})"
-                if note
-                else f"{shown} ({low:.3f}–{high:.3f})"
+def _columns(spec):
+    """spec: [(heading, [(name, column class, header, options), ...]), ...] -> (columns,
+    {name: heading}). The first column under a heading gets the class "start" (a rule to its
+    left); numbers get "count" or "figure" (right-aligned) and the header's tooltip says which
+    CSV column the figure comes from."""
+    columns, groups = [], {}
+    for heading, members in spec:
+        for i, (name, column_class, header, options) in enumerate(members):
+            options = dict(options)
+            key = options.pop("explain", name)
+            csv = options.pop("csv", name)
+            kind = " ".join(
+                filter(None, [getattr(column_class, "kind", "text"), options.pop("css", "")])
             )
-        return f"{shown} ({note})" if note else shown
+            note = f"{EXPLAIN[key]} (CSV: {csv})" if key in EXPLAIN else f"CSV: {csv}"
+            attrs = _attrs(kind, bool(heading) and i == 0, note)
+            columns.append((name, column_class(verbose_name=header, attrs=attrs, **options)))
+            groups[name] = heading
+    return columns, groups
 
 
-class ReportTable(tables.Table):
+class GroupedTable(tables.Table):
+    """A table whose columns sit under headings: ``groups`` maps a column to its heading;
+    neighbouring columns with one heading share one cell of the heading row."""
+
     class Meta:
         attrs = {"class": "table report"}
+        template_name = GROUPED
         empty_text = "No passages to report on yet."
 
+    def __init__(self, data, spec, **kwargs):
+        columns, self.groups = _columns(spec)
+        super().__init__(data, extra_columns=columns, sequence=[n for n, _ in columns], **kwargs)
 
-def _label_columns(labels, names):
-    return [
+    def heading_row(self):
+        spans = []
+        for column in self.columns:
+            heading = self.groups.get(column.name, "")
+            if spans and spans[-1]["heading"] == heading:
+                spans[-1]["span"] += 1
+            else:
+                spans.append({"heading": heading, "span": 1})
+        return spans
+
+
+def _counts(*names):
+    return [(name, CountColumn, header, options) for name, header, options in names]
+
+
+SAMPLE = (
+    "Sample",
+    _counts(
+        ("passages", "passages", {}),
+        ("reviewers", "reviewers", {}),
+        ("annotations", "annotations", {}),
+    ),
+)
+FINAL = (
+    "Final labels",
+    _counts(
+        ("resolved", "resolved", {"of": "passages"}),
+        ("adjudicated_curator", "by curator", {}),
+        ("adjudicated_majority", "by majority", {}),
+        ("unanimous", "unanimous", {}),
+        ("unresolved", "unresolved", {"of": "passages"}),
+    ),
+)
+CLAIM_HEADERS = {
+    "claims_covered": "covered",
+    "claims_diverging": "diverging",
+    "claims_unattributed": "unattributed",
+}
+
+
+def _shares(labels, names, clustered):
+    types = [
         (
-            f"share_{value}",
-            ShareColumn(verbose_name=f"{display_name(value, names)} share", stem=f"share_{value}"),
+            f"share_{v}",
+            ShareColumn,
+            display_name(v, names),
+            {
+                "stem": f"share_{v}",
+                "part": f"final_{v}",
+                "whole": "resolved",
+                "clustered": clustered,
+                "explain": "share_<type>",
+            },
         )
-        for value in labels
+        for v in labels
+    ]
+    anonymous = (
+        "anonymous_claim_share",
+        ShareColumn,
+        "anonymous source",
+        {
+            "stem": "anonymous_claim_share",
+            "part": "anonymous_claims",
+            "whole": "claims",
+            "clustered": clustered,
+            "empty": "no attributed claim",
+        },
+    )
+    markers = ("markers_per_100", RateColumn, "per 100 passages", {"clustered": clustered})
+    return [
+        ("Shares of resolved passages", types),
+        ("Attributed claims", [anonymous]),
+        ("Bias markers", [markers]),
     ]
 
 
-COUNTS = [
-    "passages",
-    "reviewers",
-    "annotations",
-    "resolved",
-    "adjudicated",
-    "unanimous",
-    "unresolved",
-]
-
-
-def _report_table(head, rows, labels, names, extra, prefix, with_interval):
-    columns = [
-        *head,
-        *[(name, CountColumn(verbose_name=name.replace("_", " "))) for name in COUNTS],
-        *_label_columns(labels, names),
-        (
-            "anonymous_claim_share",
-            ShareColumn(verbose_name="anonymous claims", stem="anonymous_claim_share"),
-        ),
-        ("markers_per_100", DecimalColumn(verbose_name="markers per 100")),
-        ("alpha", AlphaColumn(verbose_name="alpha (95% interval)" if with_interval else "alpha")),
-        ("adjudicated_share", PlainShareColumn(verbose_name="adjudicated")),
-        ("unresolved_share", PlainShareColumn(verbose_name="unresolved")),
-        *[(name, CountColumn(verbose_name=name.replace("_", " "))) for name in extra],
+def outlet_tables(report, labels, names, extra=()):
+    """The per-outlet report as three tables, outlets in the same order, so that each fits a
+    laptop screen: sample and final labels (prefix outlets-), shares and agreement (shares-),
+    and the ``extra`` columns, the cross-outlet claims (claims-; None without extras)."""
+    rows = report.to_dict("records")
+    outlet = ("outlet", tables.Column, "outlet", {})
+    head = ("", [outlet, ("confidence", ConfidenceColumn, "confidence", {})])
+    sample = (
+        "Sample",
+        [
+            ("documents", CountColumn, "documents", {}),
+            ("documents_rated", CountColumn, "rated documents", {"of": "documents"}),
+            *SAMPLE[1],
+        ],
+    )
+    agreement = ("Agreement", [("alpha", AlphaColumn, "Krippendorff's alpha (95% interval)", {})])
+    shares = [("", [outlet]), *_shares(labels, names, True), agreement]
+    claims = [
+        ("", [outlet]),
+        ("Cross-outlet claims", [(n, CountColumn, CLAIM_HEADERS.get(n, n), {}) for n in extra]),
     ]
-    return ReportTable(
-        rows, extra_columns=columns, sequence=[name for name, _ in columns], prefix=prefix
+    return (
+        GroupedTable(rows, [head, sample, FINAL], prefix="outlets-", attrs=_id("outlet-sample")),
+        GroupedTable(rows, shares, prefix="shares-", attrs=_id("outlet-shares")),
+        GroupedTable(rows, claims, prefix="claims-", attrs=_id("outlet-claims", "compact"))
+        if extra
+        else None,
     )
 
 
-class ConfidenceColumn(tables.Column):
-    """ "rating" or "initial reading"; the reason is in the column notes under the table."""
-
-    def render(self, value):
-        return str(value).split(" (")[0]
-
-
-def outlet_table(report, labels, names, extra=()):
-    head = [
-        ("outlet", tables.Column(verbose_name="outlet")),
-        ("confidence", ConfidenceColumn(verbose_name="confidence")),
-        ("documents", CountColumn(verbose_name="documents")),
-        ("documents_resolved", CountColumn(verbose_name="with final labels")),
-    ]
-    return _report_table(head, report.to_dict("records"), labels, names, extra, "outlets-", True)
+def _id(name, *classes):
+    return {"class": " ".join(["table", "report", *classes]), "id": name}
 
 
 def document_table(report, labels, names):
-    head = [
-        ("document", tables.Column(verbose_name="#")),
-        ("title", tables.Column(verbose_name="title")),
-        ("outlet", tables.Column(verbose_name="outlet")),
-    ]
-    return _report_table(head, report.to_dict("records"), labels, names, (), "documents-", False)
-
-
-class ReviewerTable(tables.Table):
-    reviewer = tables.Column()
-    annotations = CountColumn()
-    on_resolved = CountColumn(verbose_name="on resolved passages")
-    agreement_with_final = ShareColumn(
-        verbose_name="agreement with final label", stem="agreement_with_final"
-    )
-    model_accuracy = PlainShareColumn(verbose_name="estimated accuracy (model)")
-    timed = CountColumn()
-    time_spent_s = tables.Column(verbose_name="time spent")
-    median_s = tables.Column(verbose_name="median per passage")
-
-    class Meta:
-        attrs = {"class": "table report"}
-        empty_text = "No annotations yet."
-
-    def render_time_spent_s(self, value):
-        return duration(value)
-
-    def render_median_s(self, value):
-        return duration(value)
+    head = [("title", DocumentColumn, "title, outlet", {"order_by": ("outlet", "title")})]
+    agreement = ("Agreement", [("alpha", AlphaColumn, "alpha", {})])
+    spec = [("", head), SAMPLE, FINAL, *_shares(labels, names, False), agreement]
+    return GroupedTable(report.to_dict("records"), spec, prefix="documents-")
 
 
 def reviewer_table(report):
-    return ReviewerTable(report.to_dict("records"), prefix="reviewers-")
+    spec = [
+        ("", [("reviewer", tables.Column, "reviewer", {})]),
+        (
+            "Work",
+            [
+                ("annotations", CountColumn, "annotations", {}),
+                ("timed", CountColumn, "timed", {}),
+                ("time_spent_s", DurationColumn, "time spent", {}),
+                ("median_s", DurationColumn, "median per passage", {}),
+            ],
+        ),
+        (
+            "Agreement with the final label",
+            [
+                ("on_resolved", CountColumn, "on resolved passages", {}),
+                ("agreement_with_final", AgreementColumn, "agreement (Wilson 95%)", {}),
+            ],
+        ),
+        ("Dawid-Skene model", [("model_accuracy", ProbabilityColumn, "accuracy", {})]),
+    ]
+    return GroupedTable(
+        report.to_dict("records"), spec, prefix="reviewers-", empty_text="No annotations yet."
+    )
+
+
+def confusion_table(report, labels, names):
+    """Each reviewer's estimated confusion matrix (Dawid-Skene): under "when the passage is
+    <true type>", the chance they answer each type; the diagonal is a right answer."""
+    spec = [("", [("reviewer", tables.Column, "reviewer", {})])]
+    for true in labels:
+        members = [
+            (
+                f"p_{given}_when_{true}",
+                ProbabilityColumn,
+                display_name(given, names),
+                {"explain": "p_<given>_when_<true>", "css": "right" if given == true else ""},
+            )
+            for given in labels
+        ]
+        spec.append((f"When it is {display_name(true, names)}, answers", members))
+    return GroupedTable(
+        report.to_dict("records"), spec, prefix="confusion-", empty_text="No annotations yet."
+    )
 
 
 def download_links(campaign):
@@ -171,52 +247,54 @@ def download_links(campaign):
     return links
 
 
-class SignedColumn(tables.Column):
-    """A difference in percentage points (shares) or per 100 passages, with its sign."""
-
-    def render(self, value, record):
-        if undefined(value):
-            return UNDEFINED
-        scale = 1 if record["measure"] == "markers_per_100" else 100
-        return f"{scale * value:+.1f}"
+CORRECTIONS = {"holm": "Holm", "benjamini-hochberg": "Benjamini–Hochberg"}
 
 
-class IntervalColumn(tables.Column):
-    def render(self, value, record):
-        low, high = record["low"], record["high"]
-        if undefined(low) or undefined(high):
-            return record.get("reason") or UNDEFINED
-        scale = 1 if record["measure"] == "markers_per_100" else 100
-        return f"{scale * low:+.1f} to {scale * high:+.1f}"
+def correction_name(correction):
+    """How a reader names a multiple-comparison correction ("Holm", not "holm")."""
+    return CORRECTIONS.get(correction, correction)
 
 
-class PValueColumn(tables.Column):
-    def render(self, value):
-        if undefined(value):
-            return "—"
-        return "< 0.001" if value < 0.001 else f"{value:.3f}"
-
-
-class ComparisonTable(tables.Table):
+def comparison_table(rows, correction="Holm"):
     """One row per comparison of one measure; the CSV holds every measure in full precision."""
-
-    comparison = tables.Column(empty_values=(), verbose_name="comparison", orderable=False)
-    difference = SignedColumn(verbose_name="difference")
-    interval = IntervalColumn(empty_values=(), verbose_name="95% interval", orderable=False)
-    p_value = PValueColumn(verbose_name="p")
-    p_adjusted = PValueColumn(verbose_name="p adjusted")
-    n_documents_a = CountColumn(verbose_name="documents (first)")
-    n_documents_b = CountColumn(verbose_name="documents (second)")
-    status = tables.Column(verbose_name="status")
-
-    class Meta:
-        attrs = {"class": "table report", "id": "comparisons"}
-        empty_text = "No outlets to compare yet."
-
-    def render_comparison(self, record):
-        other = "the rest" if record["outlet_b"] == "rest" else record["outlet_b"]
-        return f"{record['outlet_a']} vs {other}"
-
-
-def comparison_table(rows):
-    return ComparisonTable(rows, prefix="comparisons-")
+    rows = [
+        {
+            **row,
+            "comparison": f"{row['outlet_a']} vs "
+            + ("the rest" if row["outlet_b"] == "rest" else row["outlet_b"]),
+        }
+        for row in rows
+    ]
+    fixed = {"orderable": False, "empty_values": ()}
+    spec = [
+        ("", [("comparison", tables.Column, "comparison", fixed | {"csv": "outlet_a, outlet_b"})]),
+        (
+            "Difference",
+            [
+                ("difference", DifferenceColumn, "first minus second", {}),
+                ("interval", IntervalColumn, "95% interval", fixed | {"csv": "low, high"}),
+            ],
+        ),
+        (
+            "p-value",
+            [
+                ("p_value", PValueColumn, "p", {}),
+                ("p_adjusted", PValueColumn, f"adjusted ({correction})", {}),
+            ],
+        ),
+        (
+            "Documents with final labels",
+            [
+                ("n_documents_a", CountColumn, "first", {}),
+                ("n_documents_b", CountColumn, "second", {}),
+            ],
+        ),
+        ("", [("status", StatusColumn, "status", {})]),
+    ]
+    return GroupedTable(
+        rows,
+        spec,
+        prefix="comparisons-",
+        attrs=_id("comparisons"),
+        empty_text="No outlets to compare yet.",
+    )

@@ -12,9 +12,11 @@ from annotate.reports.charts import forest_plot, share_chart
 from annotate.reports.tables import (
     PER_PAGE,
     comparison_table,
+    confusion_table,
+    correction_name,
     document_table,
     download_links,
-    outlet_table,
+    outlet_tables,
     reviewer_table,
 )
 
@@ -37,17 +39,25 @@ def outlets(request, slug):
     data = selectors.load(campaign)
     report = selectors.outlet_report_frame(campaign, data)
     extra = [c for ext in selectors.OUTLET_EXTENSIONS for c in ext.columns]
-    table = outlet_table(report, data.labels, data.label_names, extra)
-    RequestConfig(request, paginate=False).configure(table)
+    sample, shares, claims = outlet_tables(report, data.labels, data.label_names, extra)
+    for table in (sample, shares, claims):
+        if table is not None:
+            RequestConfig(request, paginate=False).configure(table)
     return _page(
         request,
         campaign,
         "annotate/reports/outlets.html",
-        table=table,
+        sample=sample,
+        shares=shares,
+        claims=claims,
         totals=selectors.summary(report),
         labels=data.labels,
         chart=share_chart(report, data.labels, data.label_names) if len(report) else None,
         explain=selectors.outlet_explain(data.labels),
+        rating={
+            "documents": selectors.MIN_DOCUMENTS_FOR_RATING,
+            "share": 100 * selectors.RATED_DOCUMENT_SHARE,
+        },
     )
 
 
@@ -74,12 +84,15 @@ def reviewers(request, slug):
     data = selectors.load(campaign, seconds=True)
     report = selectors.reviewer_report_frame(campaign, data)
     table = reviewer_table(report)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    confusion = confusion_table(report, data.labels, data.label_names)
+    for shown in (table, confusion):
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(shown)
     return _page(
         request,
         campaign,
         "annotate/reports/reviewers.html",
         table=table,
+        confusion=confusion,
         explain=selectors.explain(selectors.reviewer_columns(data.labels), data.labels),
     )
 
@@ -94,7 +107,8 @@ def comparisons(request, slug):
     if measure not in measures:
         measure = next(iter(measures))
     rows = frame[frame["measure"] == measure].to_dict("records")
-    table = comparison_table(rows)
+    correction = correction_name(frame["correction"].iloc[0] if len(frame) else "holm")
+    table = comparison_table(rows, correction)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return _page(
         request,
@@ -105,7 +119,7 @@ def comparisons(request, slug):
         measure=measure,
         measure_name=measures[measure],
         plot=forest_plot(rows, unit_percent=measure != "markers_per_100") if rows else None,
-        correction=frame["correction"].iloc[0] if len(frame) else "",
+        correction=correction,
         family_size=int(frame[frame["measure"] == measure]["family_size"].max())
         if len(rows) and frame["family_size"].notna().any()
         else 0,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from annotate.reports import exports
+from annotate.reports.selectors import outlet_report_frame
 from tests.annotate.report_support import small_campaign
 from tests.annotate.test_frames import label_passages
 from tests.conftest import login, make_campaign
@@ -67,14 +68,27 @@ def test_outlet_page_shows_chart_unresolved_counts_confidence_and_column_notes(
     login(client, users["carol"])
     html = page(client, small, "reports").content.decode()
     assert '<svg class="chart" id="share-chart"' in html
-    # Alpha: 4 resolved passages, 2 claims: bar of 50% with its Wilson whisker; Beta: 1 of 1 opinion.
-    assert "Alpha, Attributed claim: 50.0% (15.0–85.0%), 2 of 4 resolved passages" in html
-    assert "Beta, Opinion: 100.0% (20.7–100.0%), 1 of 1 resolved passages" in html
-    assert html.count('class="whisker"') == 3 * 6  # three lines per defined bar
+    # Alpha: 4 resolved passages in two documents, 2 claims: a bar of 50% whose whisker is the
+    # interval with documents as clusters; Beta (one document): 1 of 1 opinion, no whisker.
+    alpha = outlet_report_frame(small).set_index("outlet").loc["Alpha"]
+    low, high = alpha["share_attributed_claim_doc_low"], alpha["share_attributed_claim_doc_high"]
+    assert (
+        "Alpha, Attributed claim: 50.0% (95% interval, documents as clusters: "
+        f"{100 * low:.1f}–{100 * high:.1f}%), 2 of 4 resolved passages"
+    ) in html
+    assert (
+        "Beta, Opinion: 100.0% (no interval: one document: cannot resample documents), "
+        "1 of 1 resolved passages"
+    ) in html
+    assert html.count('class="whisker"') == 3 * 3  # three lines for each of Alpha's bars
     assert '<strong id="unresolved-count">3 unresolved</strong>' in html
     assert "8 passages" in html and "5 with a final label" in html
     table = html.split("<table")[1]
-    assert table.count("<td >initial reading</td>") + table.count("<td>initial reading</td>") == 2
+    assert table.count(">initial reading</span></td>") == 2
+    # Grouped columns, display names, each header once.
+    assert ">Sample</th>" in html and ">Final labels</th>" in html and ">Agreement</th>" in html
+    assert ">Attributed claim</a>" in html and "attributed_claim<" not in html
+    assert table.count(">by curator</a>") == 1 and table.count(">by majority</a>") == 1
     assert (
         "from 15 rated documents up (documents_rated); below that an initial reading, not a rating"
         in html
@@ -99,11 +113,12 @@ def test_document_and_reviewer_pages_show_their_rows(client, small, users):
     login(client, users["carol"])
     html = page(client, small, "report_documents").content.decode()
     assert all(title in html for title in ("D1", "D2", "D3"))
-    assert "undefined (everyone used one label)" in html  # D2's alpha
+    assert 'undefined<span class="detail">everyone used one label</span>' in html  # D2's alpha
     assert not NAN.search(html)
     html = page(client, small, "report_reviewers").content.decode()
     assert "alice" in html and "bob" in html
-    assert "80.0% (37.6–96.4%)" in html  # bob: 4 of 5 with the final label
+    # bob: 4 of 5 with the final label, Wilson 37.6-96.4% in whole percentages under it
+    assert '80.0%<span class="detail range">38–96%</span>' in html
     assert "4 min 00 s" not in html and "12 min 00 s" in html  # alice: 6 × 20 s + 10 min cap
     assert not NAN.search(html)
 
