@@ -49,15 +49,17 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "overlap", "blind_outlet", "created_at"]
-    list_filter = ["status"]
+    list_display = ["name", "status", "overlap", "queue_order", "blind_outlet", "created_at"]
+    list_filter = ["status", "queue_order"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CampaignDocumentInline, MembershipInline]
     actions = ["activate"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # New documents or a higher overlap need slots once the campaign runs.
+        # New documents or a higher overlap need slots once the campaign runs, and a new
+        # queue order, block size or seed re-sequences the places nobody has been handed:
+        # sync_slots does both, in the admin's transaction.
         if form.instance.is_active:
             services.sync_slots(form.instance)
 

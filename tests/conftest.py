@@ -53,7 +53,11 @@ def campaign(seed_corpus, users):
     return make_campaign("Seed campaign", seed_corpus, users, overlap=2)
 
 
-def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activate=True):
+def make_campaign(
+    name, documents, users, overlap=2, blind_outlet=False, activate=True, queue_order="reading"
+):
+    """A campaign over ``documents`` with the named users as members. Reading order unless
+    asked otherwise: most tests reason about which passage comes next."""
     from django.utils.text import slugify
 
     campaign = Campaign.objects.create(
@@ -63,6 +67,7 @@ def make_campaign(name, documents, users, overlap=2, blind_outlet=False, activat
         overlap=overlap,
         blind_outlet=blind_outlet,
         guidelines="Label each passage.",
+        queue_order=queue_order,
     )
     campaign_services.add_documents(campaign, documents)
     roles = {

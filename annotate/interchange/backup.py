@@ -71,7 +71,9 @@ class Section:
     parent must have exactly the file's children. derived: rows computed from
     their parent (a passage's figures): under a reused parent the database's
     own rows are kept, whatever the file says. normalise: called on each row's
-    values once its references are translated into this database's ids.
+    values once its references are translated into this database's ids. legacy:
+    (field, value) pairs for fields added since version 1 whose model default is
+    not what a file made before them meant (a campaign then queued in reading order).
     """
 
     name: str
@@ -84,6 +86,7 @@ class Section:
     only: tuple = ()  # the fields kept; empty: every concrete field
     derived: bool = False
     normalise: object = None
+    legacy: tuple = ()
 
     def fields(self):
         return [
@@ -209,6 +212,7 @@ def all_sections():
             lambda c: Campaign.objects.filter(pk=c.pk),
             key=("slug",),
             unique=("name",),
+            legacy=(("queue_order", Campaign.QueueOrder.READING),),
         ),
         Section("memberships", Membership, lambda c: Membership.objects.filter(campaign=c)),
         Section(

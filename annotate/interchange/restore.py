@@ -307,7 +307,8 @@ class _Restorer:
             if field_name in row:
                 values[f.attname] = self._value(table, number, f, row[field_name])
             elif f.has_default() or f.null:
-                values[f.attname] = f.get_default()  # a file made before the field existed
+                # A file made before the field existed.
+                values[f.attname] = dict(table.section.legacy).get(field_name, f.get_default())
             else:
                 raise BackupError(f"line {number}: the {name} row lacks {field_name}")
         if name == "documents" and values["content_hash"] != content_hash(values["text"]):

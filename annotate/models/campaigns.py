@@ -1,13 +1,23 @@
 """Label schemes, campaigns and who takes part in them."""
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from annotate.queue import ordering
 from corpus.models import Document
 
 MAX_OVERLAP = 50
+MAX_QUEUE_BLOCK = 50
+QUEUE_SEEDS = 1_000_000  # seeds 0..999,999: short enough to quote in a paper
+
+
+def new_queue_seed():
+    """A fresh random seed for a new campaign's queue order."""
+    return secrets.randbelow(QUEUE_SEEDS)
 
 
 class LabelScheme(models.Model):
@@ -82,6 +92,11 @@ class Campaign(models.Model):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
+    class QueueOrder(models.TextChoices):
+        READING = ordering.READING, "Reading order"
+        INTERLEAVED = ordering.INTERLEAVED, "Interleaved across outlets"
+        RANDOM_DOCUMENT = ordering.RANDOM_DOCUMENT, "Random by document"
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     guidelines = models.TextField(blank=True, help_text="Shown to reviewers; plain text.")
@@ -103,6 +118,30 @@ class Campaign(models.Model):
         help_text="Take a label every reviewer agrees on as final without a curator's decision; "
         "off, every passage waits for a curator.",
     )
+    queue_order = models.CharField(
+        max_length=20,
+        choices=QueueOrder.choices,
+        default=QueueOrder.INTERLEAVED,
+        help_text="The order passages are handed out in. Interleaved: a few consecutive passages "
+        "of one article, then the next outlet, so partial progress covers every outlet. "
+        "Reading order: document after document, so outlet after outlet. Random by document: "
+        "whole articles in random order. Changing it moves only passages nobody has been "
+        "given yet.",
+    )
+    queue_block = models.PositiveSmallIntegerField(
+        "block size",
+        default=ordering.DEFAULT_BLOCK,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUEUE_BLOCK)],
+        help_text="Interleaved order: how many consecutive passages of one article come before "
+        f"the queue moves to the next outlet (1 to {MAX_QUEUE_BLOCK}).",
+    )
+    queue_seed = models.PositiveIntegerField(
+        "random seed",
+        default=new_queue_seed,
+        help_text="Fixes the random order of articles (interleaved and random orders): the same "
+        "seed gives the same queue. Chosen at random when the campaign is made and recorded "
+        "with its exports.",
+    )
     documents = models.ManyToManyField(
         Document, through="CampaignDocument", related_name="campaigns"
     )
@@ -114,6 +153,9 @@ class Campaign(models.Model):
         ordering = ["-created_at", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(overlap__gte=1), name="campaign_overlap_positive"),
+            models.CheckConstraint(
+                condition=Q(queue_block__gte=1), name="campaign_queue_block_positive"
+            ),
         ]
 
     def __str__(self):

@@ -3,20 +3,59 @@
 import re
 from urllib.parse import urlsplit
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+
 from annotate.models import Annotation, Assignment
-from corpus.models import Passage
+from corpus.models import Document, Passage
 
 CONTEXT_PASSAGES = 8
 REDACTED = "[outlet]"
 
 
 def place(campaign, pk):
-    """The campaign's place ``pk`` with its passage, document and outlet, or None."""
+    """The campaign's place ``pk`` with its passage, document and outlet, or None.
+
+    Also carries where the passage sits in its article (see article_position): the
+    annotatable passages of the document up to this one (``passage_number``) and in all
+    (``passage_total``), counted in the same query.
+    """
     return (
         Assignment.objects.filter(campaign=campaign, pk=pk)
         .select_related("passage__document__source")
+        .annotate(
+            passage_number=_count_passages(position__lte=OuterRef("passage__position")),
+            passage_total=_count_passages(),
+        )
         .first()
     )
+
+
+def _count_passages(**where):
+    """A subquery: how many annotatable passages of the place's document match ``where``."""
+    passages = (
+        Passage.objects.filter(document_id=OuterRef("passage__document_id"), **where)
+        .exclude(kind=Passage.Kind.BOILERPLATE)
+        .order_by()
+        .values("document_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(passages, output_field=IntegerField())
+
+
+UNITS = {Document.Segmentation.SENTENCE: "sentence", Document.Segmentation.PARAGRAPH: "paragraph"}
+
+
+def article_position(assignment):
+    """ "sentence 4 of 23" (or "paragraph …"): where the place's passage sits among the
+    passages of its article the queue hands out; None when that cannot be said (a passage
+    since marked boilerplate). Reviewers jump between articles in an interleaved queue."""
+    number = getattr(assignment, "passage_number", None)
+    total = getattr(assignment, "passage_total", None)
+    if not number or not total or assignment.passage.kind == Passage.Kind.BOILERPLATE:
+        return None
+    unit = UNITS.get(assignment.passage.document.segmentation, "passage")
+    return f"{unit} {number} of {total}"
 
 
 def annotation_of(assignment):

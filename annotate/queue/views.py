@@ -123,6 +123,7 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
         "passage": passage,
         "document": document,
         "title": title,
+        "article_position": selectors.article_position(assignment),
         "blind": blind,
         "context_passages": context_passages,
         "form": form,

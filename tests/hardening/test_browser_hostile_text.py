@@ -135,7 +135,7 @@ def test_script_payloads_in_a_passage_do_not_run_and_show_as_text(
     for payload in PAYLOADS:
         assert all(piece in "".join(shown) for piece in payload.split()), payload
     assert page.locator("h1.doc-title").text_content() == TITLE
-    header = page.locator(".reading p.muted").text_content()
+    header = page.locator(".reading p.muted").first.text_content()
     assert OUTLET in header and BYLINE in header
     assert page.locator(".reading a[rel~=noopener]").get_attribute("href") == URL
 

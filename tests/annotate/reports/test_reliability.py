@@ -313,7 +313,7 @@ def test_curator_decisions_and_bulk_majority_settlements_are_counted_apart():
         [
             (i, r, label, "none", [])
             for i in (1, 2, 3)
-            for r, label in zip("ab", ["opinion", "sourced_fact"])
+            for r, label in zip("ab", ["opinion", "sourced_fact"], strict=True)
         ]
     )
     adjudications = pd.DataFrame(
