@@ -216,9 +216,11 @@ def scheme_parts(scheme, names=False):
 
 
 class SecondsBetween(Func):
-    """end - start in seconds, as a float, on SQLite and PostgreSQL (NULL if either is NULL).
-
-    SQLite keeps datetimes as UTC text and julianday() parses them to the millisecond."""
+    """end - start in whole seconds (a float; NULL if either is NULL): both times are cut to
+    the second, then subtracted, so sums carry no julianday() rounding noise on SQLite
+    (35728.0001565814). SQLite: the text's first 19 characters ("YYYY-MM-DD HH:MM:SS", UTC),
+    whose julianday difference ROUND makes exact; PostgreSQL: the floor of each epoch. A
+    reader gets the same from the export's claimed_at and done_at without their fractions."""
 
     arity = 2
     output_field = FloatField()
@@ -227,8 +229,8 @@ class SecondsBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
+            template="ROUND((julianday(substr(%(expressions)s, 1, 19))) * 86400.0)",
+            arg_joiner=", 1, 19)) - julianday(substr(",
             **extra,
         )
 
@@ -236,8 +238,8 @@ class SecondsBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="EXTRACT(EPOCH FROM (%(expressions)s))::float8",
-            arg_joiner=" - ",
+            template="(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)))::float8",
+            arg_joiner=")) - FLOOR(EXTRACT(EPOCH FROM ",
             **extra,
         )
 

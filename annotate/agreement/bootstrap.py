@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from annotate.agreement.coding import Coded, code
+from annotate.agreement.coding import AgreementResult, Coded, code
 from annotate.agreement.coefficients import (
     alpha_from_coincidences,
     alpha_result,
@@ -59,6 +59,7 @@ def bootstrap_alpha(
     confidence: float = 0.95,
     coded: Coded | None = None,
     cache: dict | None = None,
+    point: AgreementResult | None = None,
 ) -> BootstrapResult:
     """Percentile bootstrap interval for Krippendorff's alpha, resampling items or clusters.
 
@@ -75,10 +76,11 @@ def bootstrap_alpha(
     ``high`` are NaN and ``interval_reason`` says why. ``coded`` is ``code(df, order, level)``
     if the caller has it; ``cache`` (a dict)
     lets calls that resample the same number of groups with the same seed share the drawn
-    weights (the draws depend on nothing else).
+    weights (the draws depend on nothing else). ``point`` is ``alpha_result(coded, level)`` if
+    the caller has it.
     """
     c = coded if coded is not None else code(df, order, level)
-    point = alpha_result(c, level)
+    point = point if point is not None else alpha_result(c, level)
     unit, flat, value, n_units = unit_coincidences(c)
     if not point.defined:
         return BootstrapResult(math.nan, math.nan, math.nan, n, n, n_units, point.reason)

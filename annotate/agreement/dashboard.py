@@ -196,7 +196,9 @@ def dimension_row(
         "note": alpha.reason or "",
     }
     if alpha.defined and n_boot:
-        interval = bootstrap_alpha(df, n_boot, seed, cluster="document", coded=c, cache=cache)
+        interval = bootstrap_alpha(
+            df, n_boot, seed, cluster="document", coded=c, cache=cache, point=alpha
+        )
         row["alpha_low"], row["alpha_high"] = interval.low, interval.high
         row["interval_note"] = interval.interval_reason or ""
     return row

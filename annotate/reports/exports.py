@@ -1,4 +1,5 @@
-"""Streaming exports of a campaign: the three reports as CSV, every annotation as CSV or JSONL.
+"""Streaming exports of a campaign: the reports and claims as CSV, every annotation as CSV or
+JSONL, and the campaign's settings (campaign.json) and data card (README.md) that explain them.
 
 Each export is a generator of text chunks, so a download (StreamingHttpResponse) and the
 export_report command write the same bytes and neither ever holds the whole file.
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 import json
 
+from annotate.claims import selectors as claim_selectors
 from annotate.csvsafe import DANGEROUS, safe_cell
-from annotate.downloads import CSV, FLUSH_ROWS, csv_chunks, frame_rows
-from annotate.reports import selectors
+from annotate.downloads import CSV, FLUSH_ROWS, csv_chunks, frame_rows, safe_rows
+from annotate.reports import data_card, selectors
 from annotate.reports.annotation_rows import ANNOTATION_COLUMNS, annotation_parts
 
 KINDS = (
@@ -29,9 +31,15 @@ KINDS = (
     "documents.csv",
     "reviewers.csv",
     "comparisons.csv",
+    "claims.csv",
     "annotations.csv",
     "annotations.jsonl",
+    "campaign.json",  # the settings every figure depends on (annotate.reports.data_card)
+    "README.md",  # the data card: what each file is and how to recompute the figures
 )
+# Free text people type on the Claims page; the rest of a claims row is article text, the
+# outlet's, or a choice from a list, and is never altered (anonymise.py).
+CLAIM_FREE_TEXT = ("claim_statement", "primary_source", "unit", "value_text", "attributed_to")
 
 
 def filename(campaign, kind, anonymise=False) -> str:
@@ -39,7 +47,13 @@ def filename(campaign, kind, anonymise=False) -> str:
 
 
 def content_type(kind) -> str:
-    return "application/x-ndjson; charset=utf-8" if kind.endswith(".jsonl") else CSV
+    if kind.endswith(".jsonl"):
+        return "application/x-ndjson; charset=utf-8"
+    if kind.endswith(".json"):
+        return "application/json; charset=utf-8"
+    if kind.endswith(".md"):
+        return "text/markdown; charset=utf-8"
+    return CSV
 
 
 def export(campaign, kind, anonymise=False):
@@ -50,7 +64,33 @@ def export(campaign, kind, anonymise=False):
         return _annotations_csv(campaign, anonymise)
     if kind == "annotations.jsonl":
         return _jsonl(annotation_parts(campaign, anonymise))
+    if kind == "claims.csv":
+        return _claims_csv(campaign, anonymise)
+    if kind == "campaign.json":
+        return data_card.campaign_json(campaign, anonymise)
+    if kind == "README.md":
+        files = {k: filename(campaign, k, anonymise) for k in KINDS}
+        return data_card.data_card(campaign, files, anonymise)
     return _report_csv(campaign, kind, anonymise)
+
+
+def _claims_csv(campaign, anonymise):
+    """The Claims page's CSV (annotate.claims.views.claims_csv), the same bytes; anonymised,
+    people's names are scrubbed from the free text people typed (CLAIM_FREE_TEXT)."""
+    rows = claim_selectors.csv_rows(campaign)
+    if anonymise:
+        scrub = selectors.name_scrubber()
+        free = [claim_selectors.CSV_COLUMNS.index(c) for c in CLAIM_FREE_TEXT]
+
+        def scrubbed(row):
+            row = list(row)
+            for i in free:
+                if isinstance(row[i], str):
+                    row[i] = scrub(row[i])
+            return row
+
+        rows = map(scrubbed, rows)
+    return csv_chunks(claim_selectors.CSV_COLUMNS, safe_rows(rows))
 
 
 def _annotations_csv(campaign, anonymise):

@@ -266,7 +266,7 @@ def reviewer_report(
     ``annotations``: item, annotator, label and seconds (first save minus claim time of
     the assignment; NaN when unknown, e.g. imported annotations). time_spent_s is the sum
     of seconds, each clipped to [0, cap_seconds] so an abandoned tab does not count for
-    hours; timed counts the annotations with a known duration and median_s is their median
+    hours; timed counts the annotations with a known duration and median_s is their lower median
     (clipped). on_resolved counts the reviewer's annotations on resolved passages and
     agrees_with_final those whose label equals the final label; agreement_with_final =
     agrees_with_final / on_resolved with a Wilson 95% interval.
@@ -300,7 +300,9 @@ def reviewer_report(
         agrees_with_final=("agrees_with_final", "sum"),
         timed=("timed", "sum"),
         time_spent_s=("seconds", "sum"),
-        median_s=("seconds", "median"),
+        # The lower median: a median of whole seconds stays whole (an even count would
+        # otherwise land halfway between two of them).
+        median_s=("seconds", lambda s: s.quantile(0.5, interpolation="lower")),
     )
     out["agreement_with_final"] = _ratio(out["agrees_with_final"], out["on_resolved"])
     low, high = wilson_interval(out["agrees_with_final"], out["on_resolved"])

@@ -320,9 +320,10 @@ EXPLAIN = {
     "agrees_with_final": "Of those, annotations whose passage type equals the final label.",
     "agreement_with_final": "agrees_with_final / on_resolved, with its Wilson 95% interval (_low, _high).",
     "timed": "Annotations with a known claim time (imported ones have none).",
-    "time_spent_s": f"Seconds from claiming each passage to first saving it, each capped at "
+    "time_spent_s": f"Whole seconds from claiming each passage to first saving it, each capped at "
     f"{TIME_CAP_SECONDS // 60} minutes so an abandoned tab does not count, summed.",
-    "median_s": "Median of those capped seconds.",
+    "median_s": "Median of those capped seconds (the lower one of the middle two for an even "
+    "count, so it is a whole second).",
 }
 
 

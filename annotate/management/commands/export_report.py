@@ -1,21 +1,25 @@
-"""export_report: write a campaign's reports and annotation exports to files.
+"""export_report: write a campaign's export folder (annotate.reports.export_folder).
 
-The files are byte for byte what the download links give (annotate.reports.exports).
+The files are byte for byte what the download links give (annotate.reports.exports), with
+the campaign's settings (campaign.json) and a data card (README.md) beside them.
 """
-
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from annotate.management.lookup import campaign_named
 from annotate.reports import exports
+from annotate.reports.export_folder import FolderError, write_folder
 
 # --only accepts the export names, or these short names.
 SHORT = {
     "outlets": ["outlets.csv"],
     "documents": ["documents.csv"],
     "reviewers": ["reviewers.csv"],
+    "comparisons": ["comparisons.csv"],
+    "claims": ["claims.csv"],
     "annotations": ["annotations.csv", "annotations.jsonl"],
+    "campaign": ["campaign.json"],
+    "card": ["README.md"],
 }
 
 
@@ -40,7 +44,10 @@ def kinds_from(only):
 
 
 class Command(BaseCommand):
-    help = "Write a campaign's reliability reports (CSV) and annotations (CSV, JSONL) to a folder."
+    help = (
+        "Write a campaign's reliability reports, claims and annotations, with its settings "
+        "(campaign.json) and a data card (README.md), to a folder."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="campaign slug or name")
@@ -50,31 +57,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--anonymise",
             action="store_true",
-            help="replace reviewer and curator names by stable pseudonyms",
+            help="replace reviewer and curator names by stable pseudonyms, also in free text",
         )
         parser.add_argument(
             "--only",
-            help="comma-separated: outlets, documents, reviewers, annotations, "
-            "or file kinds such as annotations.jsonl",
+            help=f"comma-separated: {', '.join(SHORT)}, or file kinds such as annotations.jsonl",
         )
 
     def handle(self, *args, campaign, out, anonymise, only, **options):
         kinds = kinds_from(only)
         campaign = campaign_named(campaign)
-        folder = Path(out)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CommandError(f"cannot create {folder}: {error.strerror}") from error
-        for kind in kinds:
-            path = folder / exports.filename(campaign, kind, anonymise)
-            partial = path.with_name(path.name + ".partial")
-            try:
-                with partial.open("wb") as handle:
-                    for chunk in exports.export(campaign, kind, anonymise):
-                        handle.write(chunk.encode("utf-8"))
-                partial.replace(path)  # never leave a half-written file under the real name
-            except OSError as error:
-                partial.unlink(missing_ok=True)
-                raise CommandError(f"cannot write {path}: {error.strerror}") from error
-            self.stdout.write(f"wrote {path}")
+            for path in write_folder(campaign, out, kinds, anonymise):
+                self.stdout.write(f"wrote {path}")
+        except FolderError as error:
+            raise CommandError(str(error)) from error
