@@ -274,17 +274,33 @@ class PassageAdmin(admin.ModelAdmin):
 class FigureAdmin(admin.ModelAdmin):
     """Read-only: figures are rebuilt from the text (manage.py extract_figures)."""
 
-    list_display = ["text", "kind", "value", "currency", "unit", "qualifier", "passage"]
-    list_filter = ["kind", "qualifier"]
+    list_display = [
+        "text",
+        "kind",
+        "value",
+        "low",
+        "high",
+        "currency",
+        "unit",
+        "qualifier",
+        "change",
+        "entity",
+        "passage",
+    ]
+    list_filter = ["kind", "qualifier", "change"]
     search_fields = ["text", "unit"]
     list_select_related = ["passage"]
     readonly_fields = [
         "passage",
         "kind",
         "value",
+        "low",
+        "high",
         "currency",
         "unit",
         "qualifier",
+        "change",
+        "entity",
         "text",
         "start",
         "end",

@@ -5,6 +5,10 @@ that fills in figures for passages imported before figures existed, and by
 ``manage.py extract_figures``. Rows go in with one executemany per batch, like
 the importer's passages: building a model instance per figure would cost more
 than finding them.
+
+Rows hold every column of FIGURE_COLUMNS; an older model (the historical Figure data
+migration 0003 sees, before 0004 added low, high, change and entity) gets the columns it has,
+read from the model, so no query asks the database what the table looks like.
 """
 
 from django.db import connection
@@ -21,6 +25,10 @@ FIGURE_COLUMNS = (
     "text",
     "start",
     "end",
+    "low",
+    "high",
+    "change",
+    "entity",
 )
 BATCH = 20_000
 
@@ -41,19 +49,33 @@ def figure_rows(passages):
                     f.text,
                     f.start,
                     f.end,
+                    f.low,
+                    f.high,
+                    f.change,
+                    f.entity,
                 )
             )
     return rows
 
 
-def insert_rows(rows, table="corpus_figure"):
+def model_columns(model):
+    """The FIGURE_COLUMNS the model has, in order (new columns are appended at the end)."""
+    present = {field.column for field in model._meta.concrete_fields}
+    return tuple(c for c in FIGURE_COLUMNS if c in present)
+
+
+def insert_rows(rows, model):
     if not rows:
         return 0
+    columns = model_columns(model)
+    if len(columns) < len(FIGURE_COLUMNS):
+        keep = [FIGURE_COLUMNS.index(c) for c in columns]
+        rows = [tuple(row[i] for i in keep) for row in rows]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(table),
-        ", ".join(quote(c) for c in FIGURE_COLUMNS),
-        ", ".join(["%s"] * len(FIGURE_COLUMNS)),
+        quote(model._meta.db_table),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
@@ -61,9 +83,13 @@ def insert_rows(rows, table="corpus_figure"):
     return len(rows)
 
 
-def store_for_passages(passages, table="corpus_figure"):
-    """Extract and insert the figures of (passage id, text) pairs; return how many."""
-    return insert_rows(figure_rows(passages), table)
+def store_for_passages(passages, model=None):
+    """Extract and insert the figures of (passage id, text) pairs; return how many.
+
+    ``model``: the Figure model (a migration passes its historical one)."""
+    if model is None:
+        from corpus.models import Figure as model
+    return insert_rows(figure_rows(passages), model)
 
 
 def store_for_documents(document_ids):
@@ -71,7 +97,7 @@ def store_for_documents(document_ids):
     from corpus.models import Figure, Passage
 
     passages = Passage.objects.filter(document_id__in=document_ids).values_list("id", "text")
-    return store_for_passages(passages.iterator(chunk_size=5000), Figure._meta.db_table)
+    return store_for_passages(passages.iterator(chunk_size=5000), Figure)
 
 
 def refresh(passage_queryset):
@@ -85,5 +111,5 @@ def refresh(passage_queryset):
         chunk = passage_queryset.model.objects.filter(pk__in=ids[i : i + BATCH]).values_list(
             "id", "text"
         )
-        total += store_for_passages(chunk, Figure._meta.db_table)
+        total += store_for_passages(chunk, Figure)
     return total

@@ -117,17 +117,24 @@ class Passage(models.Model):
 
 
 class Figure(models.Model):
-    """A quantity a passage states (corpus.figures.extract): money, a count or a percentage.
+    """A quantity a passage states (corpus.figures.extract): money, a count, a percentage,
+    a share (a proportion, as a percentage) or a factor ("doubled").
 
-    Offsets are relative to the passage text: ``passage.text[start:end] == text``
-    (add passage.start for the document). Rows are rebuilt from the text by the
-    importer and by ``manage.py extract_figures``, never edited by hand.
+    low/high hold the range the passage gives (both ends of "$500 to $1,000", or a vague
+    count: "hundreds of thousands" is 200000-999999); change is "up"/"down" when the
+    figure is the size of a change ("rose 3%"); entity is the model or name it is about,
+    when the clause names one (a hint). Offsets are relative to the passage text:
+    ``passage.text[start:end] == text`` (add passage.start for the document). Rows are
+    rebuilt from the text by the importer and by ``manage.py extract_figures``, never
+    edited by hand.
     """
 
     class Kind(models.TextChoices):
         MONEY = "money", "Money"
         COUNT = "count", "Count"
         PERCENT = "percent", "Percentage"
+        SHARE = "share", "Share"
+        FACTOR = "factor", "Factor"
 
     class Qualifier(models.TextChoices):
         NONE = "", "—"
@@ -140,6 +147,11 @@ class Figure(models.Model):
         UP_TO = "up_to", "up to"
         LESS_THAN = "less_than", "less than"
 
+    class Change(models.TextChoices):
+        NONE = "", "—"
+        UP = "up", "up"
+        DOWN = "down", "down"
+
     passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="figures")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.DecimalField(max_digits=30, decimal_places=6)
@@ -149,6 +161,11 @@ class Figure(models.Model):
     text = models.CharField(max_length=200)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # Defaults and nulls let backups written before these fields existed restore.
+    low = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
+    high = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
+    change = models.CharField(max_length=4, choices=Change.choices, blank=True, default="")
+    entity = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["passage_id", "start"]

@@ -14,7 +14,7 @@ def extract_existing(apps, schema_editor):
     ids = [pk for pk in Passage.objects.order_by("pk").values_list("pk", flat=True) if pk not in done]
     for i in range(0, len(ids), BATCH):
         rows = Passage.objects.filter(pk__in=ids[i : i + BATCH]).values_list("id", "text")
-        store_for_passages(rows, Figure._meta.db_table)
+        store_for_passages(rows, Figure)
 
 
 class Migration(migrations.Migration):
