@@ -11,7 +11,12 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Count, Q
 
-from annotate.claims.divergence import claim_divergence, outlet_claim_counts
+from annotate.claims.divergence import (
+    FIGURE_COLUMNS,
+    LINK_COLUMNS,
+    claim_divergence,
+    outlet_claim_counts,
+)
 from annotate.models import (
     Adjudication,
     Annotation,
@@ -46,6 +51,8 @@ LINK_FIELDS = (
     *EDITABLE_LINK_FIELDS,
     "status",
 )
+# What _read_figures takes from a linked passage's figures.
+LINK_FIGURE_FIELDS = ("value", "currency", "qualifier", "unit", "kind", "low", "high", "change")
 
 
 def claim_in(campaign, pk):
@@ -99,6 +106,11 @@ class LinkRow:
     disagreeing: int = 0
     compared: int = 0
     flags: list = field(default_factory=list)
+    # From the passage's figure the value came from (_read_figures), for divergence.
+    kind: str = ""
+    low: object = None
+    high: object = None
+    change: str = ""
 
     @property
     def diverges(self):
@@ -106,7 +118,8 @@ class LinkRow:
 
 
 def _links(links_queryset):
-    return [
+    """Link rows with their figures' kind, range and change: two queries."""
+    rows = [
         LinkRow(*row)
         for row in links_queryset.values_list(*LINK_FIELDS).order_by(
             "claim_id",
@@ -115,19 +128,55 @@ def _links(links_queryset):
             "passage__position",
         )
     ]
+    if rows:
+        _read_figures(rows, links_queryset)
+    return rows
+
+
+def _read_figures(rows, links_queryset):
+    """Give each row the kind, range (low, high) and change of the figure of its passage
+    that states the link's value, so divergence compares like with like (one query).
+
+    A link records the value, qualifier, unit and currency; the figure it came from says
+    the rest. A value the curator corrected matches no figure and stays a level of
+    unknown kind, compared with any value in its currency."""
+    by_passage = {}
+    for passage_id, *figure in (
+        Figure.objects.filter(passage_id__in=links_queryset.values("passage_id"))
+        .values_list("passage_id", *LINK_FIGURE_FIELDS)
+        .order_by("passage_id", "start")
+    ):
+        by_passage.setdefault(passage_id, []).append(
+            dict(zip(LINK_FIGURE_FIELDS, figure, strict=True))
+        )
+    for row in rows:
+        if row.value is None:
+            continue
+        same = [
+            f
+            for f in by_passage.get(row.passage_id, [])
+            if f["value"] == row.value and f["currency"] == row.currency
+        ]
+        if not same:
+            continue
+        # Several figures may state this value ("$500 to $1,000" twice over): prefer the
+        # one the link's qualifier and unit also describe.
+        found = max(same, key=lambda f: (f["qualifier"] == row.qualifier, f["unit"] == row.unit))
+        for key in ("kind", "low", "high", "change"):
+            setattr(row, key, found[key])
 
 
 def flag_links(claim, rows):
     """Set the divergence flags of one claim's accepted link rows (annotate.claims.divergence)."""
     if not rows:
         return rows
+    fields = ("id", "outlet", "value", "qualifier", "currency", *FIGURE_COLUMNS)
     frame = pd.DataFrame(
-        [(r.id, r.outlet, r.value, r.qualifier, r.currency) for r in rows],
-        columns=["link", "outlet", "value", "qualifier", "currency"],
+        [[getattr(r, f) for f in fields] for r in rows], columns=[*LINK_COLUMNS, *FIGURE_COLUMNS]
     )
     primary = None
     if claim.primary_value is not None:
-        primary = (claim.primary_value, claim.primary_qualifier, claim.currency)
+        primary = (claim.primary_value, claim.primary_qualifier, claim.currency, claim.kind)
     flags = claim_divergence(frame, primary)
     for row in rows:
         found = flags.loc[row.id]
@@ -288,6 +337,12 @@ def attribution(campaign, passage_id):
     return source, kind
 
 
+# What annotate.claims.suggest reads of each figure.
+SUGGESTION_FIGURE_FIELDS = tuple(
+    "kind unit currency value low high qualifier change entity text".split()
+)
+
+
 def suggestion_frames(campaign):
     """(passages, figures) long frames for annotate.claims.suggest: two queries."""
     passages = campaign_passages(campaign)
@@ -297,12 +352,12 @@ def suggestion_frames(campaign):
     )
     figure_rows = list(
         Figure.objects.filter(passage__in=with_figures.values("id"))
-        .values_list("passage_id", "kind", "unit", "currency", "value")
+        .values_list("passage_id", *SUGGESTION_FIGURE_FIELDS)
         .order_by("passage_id", "start")
     )
     return (
         pd.DataFrame(passage_rows, columns=["passage", "outlet", "text"]),
-        pd.DataFrame(figure_rows, columns=["passage", "kind", "unit", "currency", "value"]),
+        pd.DataFrame(figure_rows, columns=["passage", *SUGGESTION_FIGURE_FIELDS]),
     )
 
 

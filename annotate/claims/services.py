@@ -344,10 +344,14 @@ def reject_suggestion(campaign, user, suggestion_id):
         return suggestion
 
 
+# Signature details that name no unit a claim could record.
+NO_UNIT = {"%", "×", "(unnamed)"}
+
+
 def _shared_detail(shared):
-    """(kind, unit or currency) from a suggestion's shared signatures, e.g. "count weapons"."""
-    for part in (p.strip() for p in (shared or "").split(",")):
-        kind, _, detail = part.partition(" ")
-        if detail and not detail.startswith("~"):
-            return kind, detail
-    return "", ""
+    """(kind, unit or currency) from a suggestion's signature, the first part of ``shared``
+    ("count weapons, 78 vs about 80, ..."); the rest says why the pair was proposed."""
+    kind, _, detail = (shared or "").split(",")[0].strip().partition(" ")
+    if not detail or detail.startswith("~"):
+        return "", ""
+    return kind, "" if detail in NO_UNIT else detail

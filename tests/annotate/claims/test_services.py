@@ -508,3 +508,59 @@ def test_claim_pages_take_the_same_number_of_queries_however_many_claims_and_lin
             claims.link_passage(campaign, users["carol"], first.pk, passage.pk)
     after = [count_queries(client, url) for url in urls]
     assert after == before
+
+
+# Issue 16: suggestions about one thing, divergence read like with like -----------------
+
+
+def test_a_price_of_one_model_of_rifle_is_never_paired_with_the_price_of_another(campaign):
+    claims.refresh_suggestions(campaign)
+    m16 = passage_with("An M16 costs around $1,400")
+    m4 = passage_with("can fetch up to $2,400")
+    low, high = sorted((m16.pk, m4.pk))
+    assert m16.document.source_id != m4.document.source_id
+    assert not ClaimSuggestion.objects.filter(passage_a_id=low, passage_b_id=high).exists()
+
+
+def test_soldiers_killed_in_two_different_incidents_are_not_in_the_top_ten(campaign):
+    claims.refresh_suggestions(campaign)
+    waziristan = passage_with("two Pakistani soldiers were martyred")
+    balochistan = passage_with("Nine Pakistani soldiers were killed in July")
+    low, high = sorted((waziristan.pk, balochistan.pk))
+    found = ClaimSuggestion.objects.filter(passage_a_id=low, passage_b_id=high).first()
+    assert found is None or found.rank > 10
+
+
+def test_a_rise_is_compared_with_a_rise_and_not_with_a_level(campaign, users):
+    surge = passage_with("terrorist attacks surged by over 45%")
+    share = passage_with("making up 50% of those killed")
+    rise = passage_with("Fifty percent more security personnel")
+    claim = claims.create_claim(campaign, users["carol"], "Rise in attacks", kind="percent")
+    for passage in (surge, share):
+        claims.link_passage(campaign, users["carol"], claim.pk, passage.pk)
+    accepted, _ = claims_report.claim_links(claim)
+    assert {(r.value, r.change) for r in accepted} == {(Decimal(45), "up"), (Decimal(50), "")}
+    assert [r.compared for r in accepted] == [0, 0]  # a rise of 45% and a share of 50%
+    ClaimLink.objects.filter(claim=claim, passage=share).delete()
+    claims.link_passage(campaign, users["carol"], claim.pk, rise.pk)
+    accepted, _ = claims_report.claim_links(claim)
+    assert [r.compared for r in accepted] == [1, 1]  # over 45% more and 50% more agree
+    assert not any(r.diverges for r in accepted)
+
+
+def test_a_links_range_comes_from_the_figure_of_its_passage(campaign, users):
+    goggles = passage_with("selling these night vision items for $500 to $1,000")
+    other = passage_with("An M16 costs around $1,400")
+    claim = claims.create_claim(
+        campaign, users["carol"], "Price of night vision goggles", kind="money", currency="USD"
+    )
+    ranged = claims.link_passage(campaign, users["carol"], claim.pk, goggles.pk)
+    typed = claims.link_passage(campaign, users["carol"], claim.pk, other.pk)
+    claims.update_link(campaign, users["carol"], typed.pk, {"value": Decimal(800)})
+    accepted, _ = claims_report.claim_links(claim)
+    rows = {r.id: r for r in accepted}
+    assert (rows[ranged.pk].low, rows[ranged.pk].high) == (Decimal(500), Decimal(1000))
+    assert rows[typed.pk].low is None  # a typed value matches no figure of its passage
+    # $800 lies inside "$500 to $1,000", though not within the rounding of $500 alone.
+    assert [r.compared for r in accepted] == [1, 1]
+    assert not any(r.diverges for r in accepted)
