@@ -111,6 +111,14 @@ class LinkRow:
     low: object = None
     high: object = None
     change: str = ""
+    # Whether anyone has said whom the passage cites: a reviewer's annotation or a curator's
+    # decision exists (_read_attribution). Unknown is not the same as unattributed.
+    attribution_known: bool = True
+
+    @property
+    def unattributed(self):
+        """A figure given without saying who it comes from, as far as anyone has read it."""
+        return self.value is not None and not self.attributed and self.attribution_known
 
     @property
     def diverges(self):
@@ -130,7 +138,24 @@ def _links(links_queryset):
     ]
     if rows:
         _read_figures(rows, links_queryset)
+        _read_attribution(rows, links_queryset)
     return rows
+
+
+def _read_attribution(rows, links_queryset):
+    """Mark the rows whose passage nobody has labelled or decided in the claim's campaign:
+    their attribution is unknown, not missing (one query)."""
+    passages = links_queryset.values("passage_id")
+    campaigns = links_queryset.values("claim__campaign_id")
+    read = Annotation.objects.filter(
+        assignment__passage_id__in=passages, assignment__campaign_id__in=campaigns
+    ).values_list("assignment__passage_id", flat=True)
+    decided = Adjudication.objects.filter(
+        passage_id__in=passages, campaign_id__in=campaigns
+    ).values_list("passage_id", flat=True)
+    known = set(read.order_by().union(decided.order_by()))
+    for row in rows:
+        row.attribution_known = row.attributed or row.passage_id in known
 
 
 def _read_figures(rows, links_queryset):
@@ -188,7 +213,11 @@ def flag_links(claim, rows):
             for on, text in (
                 (row.diverges_from_others, "differs from other outlets"),
                 (row.diverges_from_primary, "differs from the primary source"),
-                (row.value is not None and not row.attributed, "no attribution"),
+                (row.unattributed, "no attribution"),
+                (
+                    row.value is not None and not row.attribution_known,
+                    "attribution not known yet (nobody has labelled the passage)",
+                ),
             )
             if on
         ]
@@ -295,9 +324,10 @@ def csv_rows(campaign):
 def outlet_claim_columns(campaign, outlets=None) -> pd.DataFrame:
     """Per outlet name: claims_covered, claims_diverging, claims_unattributed (accepted links
     only; see annotate.claims.divergence.outlet_claim_counts). Two queries."""
+    # An attribution nobody has read yet is not counted as missing.
     frame = pd.DataFrame(
         [
-            (claim.pk, r.outlet, r.value is not None, r.attributed, r.diverges)
+            (claim.pk, r.outlet, r.value is not None, not r.unattributed, r.diverges)
             for claim, rows in campaign_link_rows(campaign)
             for r in rows
         ],

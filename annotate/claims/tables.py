@@ -64,6 +64,8 @@ class OutletLinkTable(tables.Table):
         return display_name(value, QUALIFIERS) if value else "—"
 
     def render_attributed_to(self, record):
+        if not record.attribution_known:
+            return "not known yet"
         if not record.attributed:
             return "not attributed"
         return record.attributed_to or "attributed (unnamed)"

@@ -268,7 +268,8 @@ def test_outlet_claim_columns_count_coverage_divergence_and_missing_attribution(
     assert set(columns.index) == outlets
     assert columns["claims_covered"].tolist() == [1, 1]
     assert columns["claims_diverging"].tolist() == [1, 1]
-    assert columns["claims_unattributed"].tolist() == [1, 1]  # nobody labelled them yet
+    # Nobody labelled them yet: their attribution is unknown, not missing (issue 15).
+    assert columns["claims_unattributed"].tolist() == [0, 0]
 
 
 # Pages --------------------------------------------------------------------------------
@@ -564,3 +565,29 @@ def test_a_links_range_comes_from_the_figure_of_its_passage(campaign, users):
     # $800 lies inside "$500 to $1,000", though not within the rounding of $500 alone.
     assert [r.compared for r in accepted] == [1, 1]
     assert not any(r.diverges for r in accepted)
+
+
+def test_a_passage_nobody_has_labelled_has_an_unknown_attribution_not_a_missing_one(
+    campaign, users, m4
+):
+    first, _ = m4
+    claim = claims.create_claim(campaign, users["carol"], "Price of an M4 rifle")
+    claims.link_passage(campaign, users["carol"], claim.pk, first.pk)
+    (row,) = claims_report.claim_links(claim)[0]
+    assert row.value is not None and not row.attributed
+    assert "no attribution" not in row.flags
+    assert "attribution not known yet (nobody has labelled the passage)" in row.flags
+    outlet = first.document.source.name
+    columns = claims_report.outlet_claim_columns(campaign).loc[outlet]
+    assert (columns["claims_covered"], columns["claims_unattributed"]) == (1, 0)
+
+    # A reviewer reads the passage and names no source: now the attribution is missing.
+    place = Assignment.objects.filter(campaign=campaign, passage=first, slot=1).get()
+    Assignment.objects.filter(pk=place.pk).update(
+        reviewer=users["alice"], status=Assignment.Status.DONE
+    )
+    Annotation.objects.create(assignment=place, label="sourced_fact", cited_type="")
+    (row,) = claims_report.claim_links(claim)[0]
+    assert "no attribution" in row.flags and row.attribution_known
+    columns = claims_report.outlet_claim_columns(campaign).loc[outlet]
+    assert columns["claims_unattributed"] == 1
