@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from annotate.interchange.backup import FORMAT, VERSION, BackupError, all_sections, section_of
+from annotate.interchange.restore_checks import ContentError, check_campaign
 from annotate.models import Campaign
 from corpus.models import content_hash
 
@@ -70,6 +71,9 @@ def restore_campaign(path):
                 raise BackupError("the file ends before its closing line: it is truncated")
             for number, _ in lines:
                 raise BackupError(f"line {number}: more lines after the closing line")
+            check_campaign(restorer.report.campaign)
+    except ContentError as exc:
+        raise BackupError(f"the backup holds what the app would never write: {exc}") from None
     except (IntegrityError, DataError) as exc:
         raise BackupError(f"the backup breaks a database rule: {exc}") from None
     return restorer.report

@@ -474,6 +474,22 @@ def truncated(items):
     del items[-1]
 
 
+def label_outside_the_scheme(items):
+    first_row(items, "annotations")["label"] = "satire"
+
+
+def marker_outside_the_scheme(items):
+    first_row(items, "adjudications")["markers"] = ["clickbait"]
+
+
+def annotation_on_an_open_place(items):
+    annotated = first_row(items, "annotations")["assignment"]
+    place = next(
+        i["row"] for i in items if i.get("section") == "assignments" and i["row"]["id"] == annotated
+    )
+    place.update(status="open", reviewer=None, claimed_at=None, done_at=None)
+
+
 def out_of_order(items):
     i = next(n for n, item in enumerate(items) if item.get("section") == "skips")
     items.insert(1, items.pop(i))
@@ -498,6 +514,9 @@ def out_of_order(items):
         (wrong_count, "the closing line counts"),
         (truncated, "the file ends before its closing line: it is truncated"),
         (out_of_order, "line 3: section users after skips; the order is users, sources"),
+        (label_outside_the_scheme, r"annotation \d+: “satire” is not a passage type"),
+        (marker_outside_the_scheme, r"decision \d+: not bias markers of the scheme: clickbait"),
+        (annotation_on_an_open_place, r"annotation \d+: its place \d+ is open, not done"),
     ],
 )
 def test_a_damaged_backup_is_refused_with_its_reason_and_writes_nothing(
