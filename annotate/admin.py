@@ -18,6 +18,21 @@ from annotate.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: reviewers' work, curators' decisions, claims and their
+    history are written by the pages' services, which keep the history (and the rules);
+    deleting an annotation here would have taken its revisions with it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LabelInline(admin.TabularInline):
     model = Label
     extra = 0
@@ -71,7 +86,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "label", "cited_type", "confidence", "updated_at"]
     list_filter = ["assignment__campaign", "label"]
     list_select_related = ["assignment"]
@@ -85,22 +100,16 @@ class AnnotationAdmin(admin.ModelAdmin):
         "note",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(AnnotationRevision)
-class AnnotationRevisionAdmin(admin.ModelAdmin):
+class AnnotationRevisionAdmin(ReadOnlyAdmin):
     list_display = ["annotation", "changed_by", "changed_at"]
     list_select_related = ["changed_by", "annotation"]
     readonly_fields = ["annotation", "changed_by", "changed_at", "before", "after"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdmin):
     list_display = ["statement", "campaign", "created_by", "created_at"]
     list_filter = ["campaign"]
     list_select_related = ["campaign", "created_by"]
@@ -109,7 +118,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(admin.ModelAdmin):
+class ClaimLinkAdmin(ReadOnlyAdmin):
     list_display = ["claim", "passage", "value_text", "attributed_to", "status"]
     list_filter = ["status", "claim__campaign"]
     list_select_related = ["claim", "passage"]
@@ -117,7 +126,7 @@ class ClaimLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimSuggestion)
-class ClaimSuggestionAdmin(admin.ModelAdmin):
+class ClaimSuggestionAdmin(ReadOnlyAdmin):
     list_display = ["campaign", "rank", "passage_a", "passage_b", "score", "status"]
     list_filter = ["status", "campaign"]
     list_select_related = ["campaign", "passage_a", "passage_b"]
@@ -135,12 +144,9 @@ class ClaimSuggestionAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Adjudication)
-class AdjudicationAdmin(admin.ModelAdmin):
+class AdjudicationAdmin(ReadOnlyAdmin):
     """Read-only: decisions are made on the adjudication pages, which keep their history."""
 
     list_display = ["passage", "campaign", "label", "method", "decided_by", "decided_at"]
@@ -159,15 +165,9 @@ class AdjudicationAdmin(admin.ModelAdmin):
         "decided_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(AdjudicationRevision)
-class AdjudicationRevisionAdmin(admin.ModelAdmin):
+class AdjudicationRevisionAdmin(ReadOnlyAdmin):
     list_display = ["adjudication", "changed_by", "changed_at"]
     list_select_related = ["changed_by", "adjudication"]
     readonly_fields = ["adjudication", "changed_by", "changed_at", "before", "after"]
-
-    def has_add_permission(self, request):
-        return False
