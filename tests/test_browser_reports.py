@@ -16,6 +16,7 @@ import pytest
 
 from annotate.adjudication import services as adjudication
 from annotate.claims import services as claims
+from annotate.models import Annotation, Assignment
 from annotate.queue import services as queue
 from corpus.models import Document, Passage
 from tests.annotate.report_support import small_campaign
@@ -120,6 +121,13 @@ def labelled_campaign(seed_corpus, users):
         passage = Passage.objects.filter(document__in=seed_corpus, text__contains=figure).first()
         assert passage is not None, figure
         claims.link_passage(campaign, curator, claim.pk, passage.pk)
+    # A reviewer read the last linked passage and named no source: its figure is unattributed
+    # (the other two, read by nobody yet, have an unknown attribution).
+    place = Assignment.objects.get(campaign=campaign, passage=passage, slot=1)
+    Assignment.objects.filter(pk=place.pk).update(
+        reviewer=reviewers[0], status=Assignment.Status.DONE
+    )
+    Annotation.objects.create(assignment=place, label=FACT, cited_type="")
     return campaign
 
 
