@@ -63,11 +63,10 @@ def _ratio(k, n, scale=1.0):
         return np.where(n > 0, scale * k / n, np.nan)
 
 
-# The integer columns of a report (besides the per-label final_<type> counts).
-COUNT_COLUMNS = (
-    "documents",
-    "documents_resolved",
-    "documents_rated",
+# The integer columns of a report (besides the per-label final_<type> counts), in the
+# groups report_columns lays them out in.
+DOCUMENT_COUNTS = ("documents", "documents_resolved", "documents_rated")
+PASSAGE_COUNTS = (
     "passages",
     "reviewers",
     "annotations",
@@ -78,10 +77,8 @@ COUNT_COLUMNS = (
     "adjudicated_majority",
     "unanimous",
     "unresolved",
-    "claims",
-    "anonymous_claims",
-    "final_markers",
 )
+COUNT_COLUMNS = (*DOCUMENT_COUNTS, *PASSAGE_COUNTS, "claims", "anonymous_claims", "final_markers")
 REVIEWER_COLUMNS = [
     "reviewer",
     "annotations",
@@ -107,24 +104,11 @@ def label_columns(labels) -> list[str]:
 
 def report_columns(labels, group: str = "outlet") -> list[str]:
     """Column names of group_report, in order (stable: the CSV exports use them as they are)."""
-    head = (
-        [group, "documents", "documents_resolved", "documents_rated"]
-        if group == "outlet"
-        else [group]
-    )
+    head = [group, *DOCUMENT_COUNTS] if group == "outlet" else [group]
     tail = ["confidence"] if group == "outlet" else []
     return [
         *head,
-        "passages",
-        "reviewers",
-        "annotations",
-        "unannotated",
-        "resolved",
-        "adjudicated",
-        "adjudicated_curator",
-        "adjudicated_majority",
-        "unanimous",
-        "unresolved",
+        *PASSAGE_COUNTS,
         *label_columns(labels),
         "claims",
         "anonymous_claims",
