@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from annotate.campaigns import services
 from annotate.models import (
@@ -33,6 +35,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Shows each change (what, when, by whom) and never reverts one.
+
+    SIMPLE_HISTORY_REVERT_DISABLED only hides the button: a posted revert would still
+    save the old row, skipping the rules a save runs here (a campaign's new slots and
+    re-sequenced queue). So the old version's page is for reading only."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Old versions are shown, not restored: edit the row itself.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class LabelInline(admin.TabularInline):
     model = Label
     extra = 0
@@ -44,7 +59,7 @@ class BiasMarkerInline(admin.TabularInline):
 
 
 @admin.register(LabelScheme)
-class LabelSchemeAdmin(admin.ModelAdmin):
+class LabelSchemeAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [LabelInline, BiasMarkerInline]
@@ -63,7 +78,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(HistoryAdmin):
     list_display = ["name", "status", "overlap", "queue_order", "blind_outlet", "created_at"]
     list_filter = ["status", "queue_order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -109,7 +124,7 @@ class AnnotationRevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyAdmin):
+class ClaimAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["statement", "campaign", "created_by", "created_at"]
     list_filter = ["campaign"]
     list_select_related = ["campaign", "created_by"]
@@ -118,7 +133,7 @@ class ClaimAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(ReadOnlyAdmin):
+class ClaimLinkAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["claim", "passage", "value_text", "attributed_to", "status"]
     list_filter = ["status", "claim__campaign"]
     list_select_related = ["claim", "passage"]
@@ -171,3 +186,43 @@ class AdjudicationRevisionAdmin(ReadOnlyAdmin):
     list_display = ["adjudication", "changed_by", "changed_at"]
     list_select_related = ["changed_by", "adjudication"]
     readonly_fields = ["adjudication", "changed_by", "changed_at", "before", "after"]
+
+
+class ChangeLogAdmin(ReadOnlyAdmin):
+    """The history of rows edited as inlines (labels, markers, members, documents), which
+    have no page of their own: each row says what the row was after the change, the kind
+    of change, when and by whom."""
+
+    date_hierarchy = "history_date"
+    list_select_related = ["history_user"]
+
+    def get_list_display(self, request):
+        return [*self.shown, "history_type", "history_date", "history_user"]
+
+
+@admin.register(Membership.history.model)
+class MembershipChangeAdmin(ChangeLogAdmin):
+    shown = ["campaign", "user", "role"]
+    list_filter = ["campaign", "history_type"]
+    list_select_related = ["history_user", "campaign", "user"]
+
+
+@admin.register(CampaignDocument.history.model)
+class CampaignDocumentChangeAdmin(ChangeLogAdmin):
+    shown = ["campaign", "document_id", "position"]
+    list_filter = ["campaign", "history_type"]
+    list_select_related = ["history_user", "campaign"]
+
+
+@admin.register(Label.history.model)
+class LabelChangeAdmin(ChangeLogAdmin):
+    shown = ["scheme", "value", "name", "key", "position"]
+    list_filter = ["scheme", "history_type"]
+    list_select_related = ["history_user", "scheme"]
+
+
+@admin.register(BiasMarker.history.model)
+class BiasMarkerChangeAdmin(ChangeLogAdmin):
+    shown = ["scheme", "value", "name", "position"]
+    list_filter = ["scheme", "history_type"]
+    list_select_related = ["history_user", "scheme"]

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "axes",
+    "simple_history",
     "corpus",
     "annotate",
 ]
@@ -150,6 +151,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change that django-simple-history keeps (campaigns, schemes,
+    # memberships, claims), whether the change came from the admin or a page's service.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the login view's outcome and turns a lockout into its page.
     "axes.middleware.AxesMiddleware",
@@ -311,3 +315,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Configuration and claims history (django-simple-history). The admin shows each
+# change, when and by whom; it never reverts one, because a revert would save the old
+# row without the services' rules (new reviewer slots, queue re-sequencing).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -93,6 +93,17 @@ def prefill(campaign, claim, passage):
 # Claims and links -----------------------------------------------------------------
 
 
+DECISION_FIELDS = ["status", "decided_by", "decided_at", "updated_at"]
+
+
+def _save_by(user, row, **options):
+    """Save a claim or link, recording `user` in its history (django-simple-history): the
+    request's user is not there when a command or a job makes the change."""
+    row._history_user = user
+    row.save(**options)
+    return row
+
+
 def create_claim(campaign, user, statement, **details):
     """A new claim; `details` may set kind, unit, currency, primary_value/qualifier/source."""
     statement = " ".join((statement or "").split())
@@ -103,8 +114,8 @@ def create_claim(campaign, user, statement, **details):
     with transaction.atomic():
         if Claim.objects.filter(campaign=campaign, statement__iexact=statement).exists():
             raise ClaimError(f"A claim “{statement}” already exists in this campaign.")
-        return Claim.objects.create(
-            campaign=campaign, statement=statement, created_by=user, **details
+        return _save_by(
+            user, Claim(campaign=campaign, statement=statement, created_by=user, **details)
         )
 
 
@@ -122,14 +133,14 @@ def update_claim(campaign, user, claim_id, **details):
         claim.statement = statement
         for key, value in details.items():
             setattr(claim, key, value)
-        claim.save()
-        return claim
+        return _save_by(user, claim)
 
 
 def delete_claim(campaign, user, claim_id):
     with transaction.atomic():
         claim = _claim(campaign, claim_id)
         ClaimSuggestion.objects.filter(claim=claim).update(claim=None)
+        claim._history_user = user
         claim.delete()
 
 
@@ -148,7 +159,7 @@ def link_passage(campaign, user, claim_id, passage_id):
             raise ClaimError("That passage is already linked to this claim.")
         fields = prefill(campaign, claim, passage)
         if link is None:
-            return ClaimLink.objects.create(
+            link = ClaimLink(
                 claim=claim,
                 passage=passage,
                 status=Status.ACCEPTED,
@@ -157,11 +168,11 @@ def link_passage(campaign, user, claim_id, passage_id):
                 decided_at=now,
                 **fields,
             )
+            return _save_by(user, link)
         for key, value in fields.items():
             setattr(link, key, value)
         link.status, link.decided_by, link.decided_at = Status.ACCEPTED, user, now
-        link.save()
-        return link
+        return _save_by(user, link)
 
 
 def propose_link(campaign, user, claim_id, passage_id):
@@ -182,13 +193,14 @@ def propose_link(campaign, user, claim_id, passage_id):
             return link, False
         try:
             with transaction.atomic():
-                link = ClaimLink.objects.create(
+                link = ClaimLink(
                     claim=claim,
                     passage=passage,
                     status=Status.PROPOSED,
                     proposed_by=user,
                     **prefill(campaign, claim, passage),
                 )
+                _save_by(user, link)
         except IntegrityError:  # proposed at the same moment by someone else
             return ClaimLink.objects.get(claim=claim, passage=passage), False
         return link, True
@@ -208,8 +220,7 @@ def decide_link(campaign, user, link_id, accept):
         link = _link(campaign, link_id)
         link.status = Status.ACCEPTED if accept else Status.REJECTED
         link.decided_by, link.decided_at = user, timezone.now()
-        link.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        return link
+        return _save_by(user, link, update_fields=DECISION_FIELDS)
 
 
 def update_link(campaign, user, link_id, data):
@@ -224,13 +235,14 @@ def update_link(campaign, user, link_id, data):
         if link.value is not None and not link.value_text:
             link.value_text = format(Decimal(link.value).normalize(), "f")
         link.status, link.decided_by, link.decided_at = Status.ACCEPTED, user, timezone.now()
-        link.save()
-        return link
+        return _save_by(user, link)
 
 
 def remove_link(campaign, user, link_id):
     with transaction.atomic():
-        _link(campaign, link_id).delete()
+        link = _link(campaign, link_id)
+        link._history_user = user
+        link.delete()
 
 
 # Suggestions -----------------------------------------------------------------------
@@ -317,7 +329,7 @@ def accept_suggestion(campaign, user, suggestion_id, statement="", claim_id=None
             link = ClaimLink.objects.filter(claim=claim, passage_id=passage_id).first()
             passage = _passage(campaign, passage_id)
             if link is None:
-                ClaimLink.objects.create(
+                link = ClaimLink(
                     claim=claim,
                     passage=passage,
                     status=Status.ACCEPTED,
@@ -326,9 +338,10 @@ def accept_suggestion(campaign, user, suggestion_id, statement="", claim_id=None
                     decided_at=now,
                     **prefill(campaign, claim, passage),
                 )
+                _save_by(user, link)
             elif link.status != Status.ACCEPTED:
                 link.status, link.decided_by, link.decided_at = Status.ACCEPTED, user, now
-                link.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+                _save_by(user, link, update_fields=DECISION_FIELDS)
         suggestion.status, suggestion.claim = ClaimSuggestion.Status.ACCEPTED, claim
         suggestion.decided_by, suggestion.decided_at = user, now
         suggestion.save()

@@ -17,6 +17,11 @@ Adding a table (a later issue adds claims) means appending a Section: older file
 simply lack it and restore reads it as empty; a file naming a section this code
 does not know, or a field its model lacks, is refused rather than half restored.
 Bump VERSION only for incompatible changes to existing sections.
+
+Not carried: the configuration and claims change log (django-simple-history's
+``Historical*`` tables). It is this installation's audit trail of who edited what in
+the admin and on the pages; the research record (annotations, decisions and their
+revisions) is carried in full. A restored campaign's log starts at the restore.
 """
 
 import gzip
@@ -54,6 +59,11 @@ from corpus.models import Document, Figure, Passage, Source
 FORMAT = "credence-campaign-backup"
 VERSION = 1
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "date_joined")
+
+
+def is_audit_trail(model):
+    """A django-simple-history table: left out of backups (see the module docstring)."""
+    return hasattr(model, "instance_type") and model.__name__.startswith("Historical")
 
 
 class BackupError(Exception):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from annotate.queue import ordering
 from corpus.models import Document
@@ -27,6 +28,8 @@ class LabelScheme(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -45,6 +48,8 @@ class Label(models.Model):
     key = models.CharField(max_length=1, help_text="Keyboard shortcut on the annotation page.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scheme", "position", "id"]
         constraints = [
@@ -62,6 +67,8 @@ class BiasMarker(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "position", "id"]
@@ -148,6 +155,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "name"]
@@ -170,6 +178,8 @@ class CampaignDocument(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     document = models.ForeignKey(Document, on_delete=models.PROTECT)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["campaign", "position", "id"]
@@ -194,6 +204,8 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.REVIEWER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["campaign", "role", "user"]
