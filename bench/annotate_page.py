@@ -5,14 +5,16 @@ Run from the repository root: ``.venv/bin/python -m bench.annotate_page [repeats
 Builds, in a fresh SQLite file, a campaign of 100,000 passages (2,000 documents of
 50 passages from 20 outlets) with overlap 3, so 300,000 assignment slots made by
 ``campaign_services.sync_slots``. The first 97 % of the reading order is fully labelled
-(291,000 DONE slots, each with its annotation, by 50 reviewers); the rest is open,
+(291,000 DONE slots, each with its annotation, by 50 reviewers; a third of the
+annotations carry an evidence span, a cited source on the passage's first word); the rest is open,
 and every reviewer but the measured one holds a claim there, as during a live
 campaign. Then, in-process with ``django.test.Client``, one reviewer with work
 left alternates GET of their annotation page and the Save-and-next POST (saves,
-claims the next passage, redirects), ``repeats`` times each. Prints median and
+claims the next passage, redirects), ``repeats`` times each; every third save marks the
+passage's first word as the cited source (a span, checked by the server). Prints median and
 95th percentile in ms and the SQL queries per request, ending with one line
 
-    RESULT page_median_ms=... page_p95_ms=... save_median_ms=... save_p95_ms=... page_queries=... save_queries=...
+    RESULT page_median_ms=... page_p95_ms=... save_median_ms=... save_p95_ms=... page_queries=... save_queries=... span_save_queries=...
 
 Targets: median < 30 ms and p95 < 60 ms for both. The database (~120 MB) is
 deleted at the end unless CREDENCE_BENCH_KEEP is set.
@@ -20,6 +22,8 @@ deleted at the end unless CREDENCE_BENCH_KEEP is set.
 
 from __future__ import annotations
 
+import json
+import re
 import statistics
 import sys
 import time
@@ -40,6 +44,9 @@ DONE_FRACTION = 0.97
 WARMUP = 5
 TARGET_MEDIAN_MS = 30
 TARGET_P95_MS = 60
+FIRST_TOKEN = re.compile(
+    r'id="span-text"[^>]*><span class="tok[^"]*" data-s="(\d+)" data-e="(\d+)"'
+)
 
 
 def passage_text(d, p):
@@ -61,6 +68,7 @@ def build():
     from annotate.campaigns import services as campaign_services
     from annotate.models import Annotation, Assignment, Campaign
     from annotate.queue import services
+    from corpus.models import Passage
 
     now = timezone.now()
     t0 = time.perf_counter()
@@ -89,6 +97,13 @@ def build():
     cutoff = int(n_passages * DONE_FRACTION)
     a = Assignment._meta.db_table
     ann = Annotation._meta.db_table
+    pas = Passage._meta.db_table
+    # A third of the annotations mark the passage's first word ("Passage") as the source.
+    span = (
+        "CASE WHEN (a.sequence % 3) = 0 THEN "
+        '\'[{"layer": "source", "label": "official_body", "start": \' || p.start || '
+        "', \"end\": ' || (p.start + 7) || ', \"text\": \"Passage\"}]' ELSE '[]' END"
+    )
     reviewer_case = " ".join(f"WHEN {i} THEN {u.pk}" for i, u in enumerate(reviewers))
     label_case = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(LABELS))
     with transaction.atomic(), connection.cursor() as cursor:
@@ -100,9 +115,10 @@ def build():
         )
         cursor.execute(
             f"INSERT INTO {ann} (assignment_id, label, cited_source, cited_type, markers, "
-            f"confidence, note, created_at, updated_at) "
-            f"SELECT id, CASE ((sequence * 7 + slot) % 3) {label_case} END, '', '', '[]', "
-            f"'medium', '', %s, %s FROM {a} WHERE campaign_id = %s AND status = 'done'",
+            f"spans, confidence, note, guidelines_version, created_at, updated_at) "
+            f"SELECT a.id, CASE ((a.sequence * 7 + a.slot) % 3) {label_case} END, '', '', '[]', "
+            f"{span}, 'medium', '', 1, %s, %s FROM {a} a JOIN {pas} p ON p.id = a.passage_id "
+            f"WHERE a.campaign_id = %s AND a.status = 'done'",
             [now, now, campaign.pk],
         )
     # Everybody else is mid-passage in the open tail, as during a live campaign.
@@ -111,9 +127,11 @@ def build():
         services.claim_next(campaign, reviewer)
     t3 = time.perf_counter()
     done = Assignment.objects.filter(campaign=campaign, status="done").count()
+    with_spans = Annotation.objects.exclude(spans=[]).count()
     print(
         f"built {n_passages:,} passages, {slots:,} slots, {done:,} done with "
-        f"{Annotation.objects.count():,} annotations, {N_REVIEWERS} reviewers "
+        f"{Annotation.objects.count():,} annotations ({with_spans:,} with a span), "
+        f"{N_REVIEWERS} reviewers "
         f"(corpus {t1 - t0:.1f}s, sync_slots {t2 - t1:.1f}s, labels {t3 - t2:.1f}s)"
     )
     return campaign, measured
@@ -169,6 +187,7 @@ def measure(campaign, reviewer, repeats):
         }
         for name in ("page", "save")
     }
+    span_save_queries = []
     for i in range(repeats + WARMUP):
         page = timed(client, "get", url)
         assert page[0].status_code == 200, (url, page[0].status_code)
@@ -179,6 +198,12 @@ def measure(campaign, reviewer, repeats):
             "cited_type": "",
             "note": "",
         }
+        if i % 3 == 0:  # mark the first word, as the reviewer would by mouse or keyboard
+            start, end = map(int, FIRST_TOKEN.search(page[0].content.decode()).groups())
+            data["spans"] = json.dumps(
+                [{"layer": "source", "label": "official_body", "start": start, "end": end}]
+            )
+            data["cited_type"] = "official_body"
         save = timed(client, "post", url, data)
         assert save[0].status_code == 302, (url, save[0].status_code, save[0].content[:500])
         following = save[0]["Location"]
@@ -188,6 +213,8 @@ def measure(campaign, reviewer, repeats):
         url = following
         if i < WARMUP:
             continue
+        if "spans" in data:
+            span_save_queries.append(len(save[4]))
         for name, (_, wall, cpu, sql_ms, queries) in (("page", page), ("save", save)):
             run = runs[name]
             run["ms"].append(wall)
@@ -199,6 +226,7 @@ def measure(campaign, reviewer, repeats):
             run["queries"].append(len(queries))
             if wall > run["slowest"][0]:
                 run["slowest"] = (wall, queries)
+    runs["span_save_queries"] = span_save_queries
     return runs
 
 
@@ -244,7 +272,8 @@ def main():
         f"page_p95_ms={percentile(page['ms'], 95):.1f} "
         f"save_median_ms={statistics.median(save['ms']):.1f} "
         f"save_p95_ms={percentile(save['ms'], 95):.1f} "
-        f"page_queries={max(page['queries'])} save_queries={max(save['queries'])}"
+        f"page_queries={max(page['queries'])} save_queries={max(save['queries'])} "
+        f"span_save_queries={max(runs['span_save_queries'])}"
     )
 
 

@@ -216,7 +216,7 @@ def verify(slug, logs):
     for log in logs:
         uncertain |= log.uncertain
         for assignment_id, answers in log.posted.items():
-            stored = [{**a, "markers": sorted(set(a["markers"]))} for a in answers]
+            stored = [{"spans": [], **a, "markers": sorted(set(a["markers"]))} for a in answers]
             expected[assignment_id] = stored[-1]
             revisions += sum(1 for i, a in enumerate(stored) if i == 0 or a != stored[i - 1])
     annotations = Annotation.objects.filter(assignment__campaign__slug=slug)

@@ -19,6 +19,7 @@ class CampaignSettingsForm(forms.ModelForm):
             "status",
             "blind_outlet",
             "auto_accept_unanimous",
+            "attribution_suggestions",
             "queue_order",
             "queue_block",
             "queue_seed",

@@ -27,6 +27,9 @@ class Adjudication(models.Model):
     cited_source = models.CharField(max_length=300, blank=True)
     cited_type = models.CharField(max_length=20, choices=CitedSourceType.choices, blank=True)
     markers = models.JSONField(default=list, blank=True, help_text="BiasMarker.value codes.")
+    spans = models.JSONField(
+        default=list, blank=True, help_text="Final evidence spans; see annotate.spans.layers."
+    )
     rationale = models.TextField()
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.CHOSEN)
     decided_by = models.ForeignKey(
@@ -52,6 +55,7 @@ class Adjudication(models.Model):
             "cited_source": self.cited_source,
             "cited_type": self.cited_type,
             "markers": list(self.markers),
+            "spans": list(self.spans),
             "rationale": self.rationale,
             "method": self.method,
         }

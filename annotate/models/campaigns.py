@@ -3,12 +3,14 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from annotate.queue import ordering
+from annotate.queue import keys, ordering
+from annotate.spans import layers
 from corpus.models import Document
 
 MAX_OVERLAP = 50
@@ -24,9 +26,23 @@ def new_queue_seed():
 class LabelScheme(models.Model):
     """What reviewers choose from: passage types and bias markers, edited in the admin."""
 
+    class Spans(models.TextChoices):
+        OFF = layers.OFF, "Off: passage-level answers only"
+        OPTIONAL = layers.OPTIONAL, "Optional: reviewers may mark sources and loaded words"
+        REQUIRED = layers.REQUIRED, "Required: a cited source and each marker are marked"
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    spans = models.CharField(
+        "evidence spans",
+        max_length=10,
+        choices=Spans.choices,
+        default=Spans.OPTIONAL,
+        help_text="Whether reviewers mark the cited source and loaded words in the text. "
+        "Required: a passage with a cited source needs a source span, and each ticked bias "
+        "marker needs a span of that marker.",
+    )
 
     history = HistoricalRecords()
 
@@ -60,12 +76,23 @@ class Label(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        problem = keys.reserved_message(self.key)
+        if problem:
+            raise ValidationError({"key": problem})
+
 
 class BiasMarker(models.Model):
     scheme = models.ForeignKey(LabelScheme, on_delete=models.CASCADE, related_name="markers")
     value = models.SlugField(max_length=50)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    key = models.CharField(
+        max_length=1,
+        blank=True,
+        help_text="Keyboard shortcut on the annotation page: ticks the marker, or marks the "
+        "selected words with it.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -74,10 +101,18 @@ class BiasMarker(models.Model):
         ordering = ["scheme", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "value"], name="marker_unique_value"),
+            models.UniqueConstraint(
+                fields=["scheme", "key"], condition=~Q(key=""), name="marker_unique_key"
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problem = keys.reserved_message(self.key)
+        if problem:
+            raise ValidationError({"key": problem})
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -107,6 +142,11 @@ class Campaign(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     guidelines = models.TextField(blank=True, help_text="Shown to reviewers; plain text.")
+    guidelines_version = models.PositiveIntegerField(
+        default=1,
+        help_text="Goes up by one each time the guidelines text changes; every annotation "
+        "records the version it was made under.",
+    )
     scheme = models.ForeignKey(LabelScheme, on_delete=models.PROTECT, related_name="campaigns")
     overlap = models.PositiveSmallIntegerField(
         default=3,
@@ -148,6 +188,12 @@ class Campaign(models.Model):
         help_text="Fixes the random order of articles (interleaved and random orders): the same "
         "seed gives the same queue. Chosen at random when the campaign is made and recorded "
         "with its exports.",
+    )
+    attribution_suggestions = models.BooleanField(
+        default=False,
+        help_text="Propose who is cited (“according to X”, “X said”) on the "
+        "annotation page, for the reviewer to accept with one key. Off by default: "
+        "suggestions anchor reviewers, which biases an agreement study.",
     )
     documents = models.ManyToManyField(
         Document, through="CampaignDocument", related_name="campaigns"

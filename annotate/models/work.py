@@ -143,10 +143,22 @@ class Annotation(models.Model):
     cited_source = models.CharField(max_length=300, blank=True)
     cited_type = models.CharField(max_length=20, choices=CitedSourceType.choices, blank=True)
     markers = models.JSONField(default=list, blank=True, help_text="BiasMarker.value codes.")
+    spans = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Evidence spans: layer, label, start, end (document offsets), text; "
+        "see annotate.spans.layers.",
+    )
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
     )
     note = models.TextField(blank=True)
+    guidelines_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The campaign's guidelines version when this answer was last saved "
+        "(empty: made before versions were recorded).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,6 +175,7 @@ class Annotation(models.Model):
             "cited_source": self.cited_source,
             "cited_type": self.cited_type,
             "markers": list(self.markers),
+            "spans": list(self.spans),
             "confidence": self.confidence,
             "note": self.note,
         }

@@ -38,7 +38,8 @@ def _title(figure):
 
 
 def attach(passages, redact=None):
-    """Set `marked` (safe HTML) on each passage: one query for all their figures."""
+    """Set `marked` (safe HTML) and `figure_spans` ((start, end, title) in the passage's
+    text) on each passage: one query for all their figures."""
     by_passage = {}
     for figure in Figure.objects.filter(passage_id__in=[p.pk for p in passages]).order_by(
         "passage_id", "start"
@@ -47,5 +48,6 @@ def attach(passages, redact=None):
             (figure.start, figure.end, _title(figure))
         )
     for p in passages:
-        p.marked = mark_figures(p.text, by_passage.get(p.pk, []), redact)
+        p.figure_spans = by_passage.get(p.pk, [])
+        p.marked = mark_figures(p.text, p.figure_spans, redact)
     return passages

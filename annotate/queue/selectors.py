@@ -110,6 +110,12 @@ def redact_outlet(text, source, document=None):
     return pattern.sub(REDACTED, text) if pattern else text
 
 
+def outlet_regions(text, source, document=None):
+    """(start, end) of each stretch of `text` that redact_outlet would hide."""
+    pattern = _outlet_pattern(source, document)
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
 def _outlet_pattern(source, document=None):
     terms = [source.name, source.domain, _host(source.homepage)]
     if document is not None:

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from annotate.models import Annotation, AnnotationRevision, Assignment, Skip
 from annotate.retry import retry_when_busy
+from annotate.spans.layers import SpanError
+from annotate.spans.selectors import check_spans
 from corpus.models import Passage
 
 CLAIM_RETRIES = 5
@@ -107,6 +109,8 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
 
     Saving the same values twice (a double submit) stores one annotation and
     one revision. Every change is recorded with who, when, before and after.
+    ``data["spans"]`` (evidence spans, see annotate.spans.layers) is checked against the
+    passage and the scheme; a bad span refuses the whole save with its reason.
     """
     if not campaign.is_active:
         raise QueueError("This campaign is not active; labels can no longer be changed.")
@@ -136,9 +140,11 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
             annotation = Annotation(assignment=assignment)
         for name, value in data.items():
             setattr(annotation, name, value)
+        _check_spans(campaign, assignment, annotation, spans_given="spans" in data)
         after = annotation.snapshot()
         if after == before:
             return annotation, False
+        annotation.guidelines_version = campaign.guidelines_version
         annotation.save()
         AnnotationRevision.objects.create(
             annotation=annotation, changed_by=reviewer, changed_at=now, before=before, after=after
@@ -149,6 +155,23 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
             assignment.expires_at = None
             assignment.save(update_fields=["status", "done_at", "expires_at"])
         return annotation, True
+
+
+def _check_spans(campaign, assignment, annotation, spans_given):
+    """Clean the annotation's spans in place, or refuse the save (QueueError)."""
+    scheme = campaign.scheme
+    if scheme.spans != scheme.Spans.REQUIRED and (not spans_given or not annotation.spans):
+        # Nothing to check: no spans posted, or none marked (always valid unless required).
+        if spans_given:
+            annotation.spans = []
+        return
+    text, start = Passage.objects.values_list("text", "start").get(pk=assignment.passage_id)
+    try:
+        annotation.spans = check_spans(
+            scheme, text, start, annotation.spans, annotation.cited_type, annotation.markers
+        )
+    except SpanError as exc:
+        raise QueueError(f"Nothing was saved: {exc}") from exc
 
 
 def _reclaim(campaign, reviewer, lost, now):

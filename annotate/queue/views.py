@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from annotate.access import CURATORS, campaign_for
 from annotate.campaigns.selectors import reviewer_progress
-from annotate.models import Assignment, Membership
+from annotate.models import Assignment, CitedSourceType, Confidence, Membership
 from annotate.paging import RequestConfig
-from annotate.queue import figure_marks, selectors, services
+from annotate.queue import figure_marks, keys, selectors, services, span_marks
 from annotate.queue.forms import AnnotationForm, SkipForm
 from annotate.queue.tables import CampaignAnnotationTable
+from annotate.spans.attribution import suggest_attributions
 
 Role = Membership.Role
 
@@ -110,6 +111,8 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
         context_passages,
         (lambda t: selectors.redact_outlet(t, document.source, document)) if blind else None,
     )
+    hidden = selectors.outlet_regions(passage.text, document.source, document) if blind else []
+    figures = next((p.figure_spans for p in context_passages if p.pk == passage.pk), [])
     title = document.title
     if blind:
         title = selectors.redact_outlet(title, document.source, document)
@@ -117,6 +120,18 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
             p.text = selectors.redact_outlet(p.text, document.source, document)
     previous, following = selectors.neighbours(campaign, request.user, assignment)
     return {
+        "passage_tokens": span_marks.token_html(passage, hidden, figures),
+        "spans_mode": campaign.scheme.spans,
+        "source_types": [
+            (value, name, keys.SOURCE_KEYS[value])
+            for value, name in CitedSourceType.choices
+            if value
+        ],
+        "confidences": [
+            (value, name, keys.CONFIDENCE_KEYS[value]) for value, name in Confidence.choices
+        ],
+        "skip_reasons": list(enumerate(keys.SKIP_REASONS, 1)),
+        "suggestions": _suggestions(campaign, passage, hidden, document),
         "campaign": campaign,
         "assignment": assignment,
         "annotation": annotation,
@@ -134,6 +149,29 @@ def _passage_context(request, campaign, assignment, annotation, form, labels, ma
         "previous": previous,
         "following": following,
     }
+
+
+def _suggestions(campaign, passage, hidden, document):
+    """Proposed cited sources for the reviewer to accept, when the campaign turns them on
+    (off by default: suggestions anchor reviewers). Text shown redacted when blind."""
+    if not campaign.attribution_suggestions or campaign.scheme.spans == "off":
+        return []
+    names = dict(CitedSourceType.choices)
+    found = suggest_attributions(passage.text, passage.start)
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "label": s.source_type,
+            "type_name": names.get(s.source_type, s.source_type),
+            "text": selectors.redact_outlet(s.text, document.source, document)
+            if hidden
+            else s.text,
+            "cue": s.cue_text,
+        }
+        for s in found
+        if s.source_type in names
+    ]
 
 
 @login_required

@@ -95,8 +95,8 @@ def random_answer(rng, worker):
 
 
 def stored(answer):
-    """The answer as the database keeps it: markers as a sorted set."""
-    return {**answer, "markers": sorted(set(answer["markers"]))}
+    """The answer as the database keeps it: markers as a sorted set, no spans marked."""
+    return {"spans": [], **answer, "markers": sorted(set(answer["markers"]))}
 
 
 class Worker:

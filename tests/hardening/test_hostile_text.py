@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from annotate.adjudication import services as adjudication
+from annotate.agreement.spans import TOKEN
 from annotate.claims import services as claims
 from annotate.interchange.annotation_import import import_annotations
 from annotate.models import Annotation, Membership
@@ -195,6 +196,15 @@ def context_texts(assignment):
     )
 
 
+def assert_tokens_escaped(html, text):
+    """Every word and mark of `text` is its own escaped token on the page, in order."""
+    shown = re.findall(
+        r'<span class="tok[^"]*" data-s="\d+" data-e="\d+"[^>]*>([^<]*)</span>', html
+    )
+    words = TOKEN.findall(text)
+    assert shown == [escape(w) for w in words]
+
+
 def test_annotation_page_shows_hostile_passages_title_outlet_byline_and_url_escaped(
     client, users, hostile
 ):
@@ -205,7 +215,12 @@ def test_annotation_page_shows_hostile_passages_title_outlet_byline_and_url_esca
     html = response.content.decode()
     texts = context_texts(current)
     assert any(SCRIPT in t for t in texts) and LONG in texts
-    assert_shown_escaped(html, *texts, TITLE, OUTLET, BYLINE, URL, CAMPAIGN_NAME)
+    # The current passage is shown word by word (tokens carrying offsets for marking spans),
+    # so it is checked as page text and word by word; the rest must appear whole.
+    others = [t for t in texts if t != current.passage.text]
+    assert len(others) == len(texts) - 1
+    assert_shown_escaped(html, *others, TITLE, OUTLET, BYLINE, URL, CAMPAIGN_NAME)
+    assert_tokens_escaped(html, current.passage.text)
     assert f'href="{escape(URL)}"' in html
 
 

@@ -1,5 +1,6 @@
 """Claims across outlets: divergence rules, suggestions on the seed campaign, services, pages."""
 
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -452,11 +453,13 @@ def test_annotation_page_marks_figures_and_keeps_hostile_text_escaped(client, ca
     page = client.get(
         reverse("annotate:passage", args=[campaign.slug, assignment.pk])
     ).content.decode()
-    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
-    assert (
-        '<mark class="figure" title="Count · up to · 400000 weapons">up to 400,000</mark> weapons'
-        in page
+    assert "<script>x</script>" not in page and ">&lt;</span>" in page
+    # The current passage is shown word by word; the figure's words carry its style and title.
+    figure = re.findall(
+        r'class="tok figure" data-s="\d+" data-e="\d+" title="([^"]*)">([^<]*)<', page
     )
+    assert [word for _, word in figure] == ["up", "to", "400", ",", "000"]
+    assert {title for title, _ in figure} == {"Count · up to · 400000 weapons"}
 
 
 def test_blind_campaign_still_masks_the_outlet_around_figures(client, seed_corpus, users):
@@ -474,7 +477,16 @@ def test_blind_campaign_still_masks_the_outlet_around_figures(client, seed_corpu
     page = client.get(
         reverse("annotate:passage", args=[blind.slug, assignment.pk])
     ).content.decode()
-    assert "[outlet] counted <mark" in page
+    current = page[page.index('id="span-text"') :]
+    words = re.findall(
+        r'class="(tok[^"]*)" data-s="\d+" data-e="\d+" title="[^"]*">([^<]*)<', current
+    )
+    assert words[:4] == [
+        ("tok redacted", "[outlet]"),
+        ("tok", "counted"),
+        ("tok figure", "78"),
+        ("tok", "aircraft"),
+    ]
 
 
 def count_queries(client, url):

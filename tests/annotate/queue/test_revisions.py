@@ -18,6 +18,7 @@ def answer(**extra):
         "cited_source": "",
         "cited_type": "",
         "markers": [],
+        "spans": [],
         "confidence": "medium",
         "note": "",
         **extra,
