@@ -1,4 +1,7 @@
-"""Reads for the agreement dashboard, its CSVs and the ``agreement`` command."""
+"""Reads for the agreement dashboard, its CSVs and the ``agreement`` command.
+
+Span agreement and agreement per guidelines version have their own reads: span_selectors.
+"""
 
 from annotate import frames
 from annotate.agreement import campaign_agreement

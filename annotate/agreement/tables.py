@@ -3,7 +3,9 @@
 Every frame of annotate.agreement.selectors.agreement_tables gets a table that reads: counts
 as integers, coefficients to three decimals, alpha with its 95% interval and the reason it is
 undefined in one cell, passage types by their display names, never "nan". The CSVs keep the
-frames' full precision and every column.
+frames' full precision and every column. The span layers' and the guidelines versions'
+tables (annotate.agreement.span_selectors) read the same way; a row per layer or version,
+so they are neither sorted nor paged.
 """
 
 import math
@@ -226,3 +228,70 @@ def heatmap(pairs):
             )
         rows.append({"name": a, "cells": cells})
     return {"names": names, "rows": rows}
+
+
+# ------------------------------------------------------------------ span agreement, versions
+
+
+class NotedColumn(tables.Column):
+    """A coefficient to three decimals, or "undefined" and why (the record's ``note_field``)."""
+
+    kind = "figure"
+
+    def __init__(self, *args, note_field, **kwargs):
+        self.note_field = note_field
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if undefined(value):
+            return _cell(UNDEFINED, note=record.get(self.note_field) or "")
+        return _cell(number(value))
+
+
+def _column(column_class, header, **kwargs):
+    return column_class(verbose_name=header, attrs=_attrs(column_class.kind), **kwargs)
+
+
+class SpanLayerTable(tables.Table):
+    """One row per span layer (annotate.agreement.span_selectors.layer_agreement)."""
+
+    layer = _column(TextColumn, "layer")
+    token_alpha = _column(
+        NotedColumn, "Krippendorff's alpha over tokens", note_field="token_alpha_note"
+    )
+    f1_exact = _column(NotedColumn, "F1, exact match", note_field="f1_note")
+    f1_overlap = _column(NotedColumn, "F1, overlap", note_field="f1_note")
+    spans = _column(CountColumn, "spans")
+    passages = _column(CountColumn, "passages with spans")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table report", "id": "table-spans"}
+
+
+class VersionTable(tables.Table):
+    """Passage-type agreement per guidelines version (span_selectors.version_agreement)."""
+
+    version = _column(TextColumn, "guidelines version")
+    annotations = _column(CountColumn, "annotations made under it")
+    passages = _column(CountColumn, "passages answered only under it")
+    paired_passages = _column(CountColumn, "paired passages")
+    alpha = _column(AlphaColumn, "Krippendorff's alpha")
+    percent_agreement = _column(NumberColumn, "observed agreement")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table report", "id": "table-versions"}
+
+
+def span_layer_table(frame, layer_names):
+    """The span layers' table; ``layer_names``: {layer: display name}."""
+    rows = [
+        {**row, "layer": layer_names.get(row["layer"], row["layer"])}
+        for row in frame.to_dict("records")
+    ]
+    return SpanLayerTable(rows, prefix="spans-")
+
+
+def version_table(frame):
+    return VersionTable(frame.to_dict("records"), prefix="versions-")

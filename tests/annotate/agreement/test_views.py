@@ -211,7 +211,9 @@ def test_dashboard_query_count_is_small_and_does_not_grow_with_annotations(
     dashboard_queries(client, few)  # warm caches (content types, sessions)
     small = dashboard_queries(client, few)
     assert small == dashboard_queries(client, many)
-    assert small <= 10
+    # 10 for the passage-type tables, 3 for span agreement and agreement per guidelines
+    # version (answers with their spans, reviewers' names, annotated passages' texts).
+    assert small <= 13
 
 
 def test_every_column_of_every_table_can_be_sorted_both_ways(client, labelled, users, monkeypatch):
