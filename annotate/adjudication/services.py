@@ -5,6 +5,10 @@ place; every change appends an AdjudicationRevision with who, when, before
 and after, so nothing a curator decided is ever lost. Unanimous passages
 need no row: the final label is computed from the annotations (see
 annotate.reports.reliability.final_labels), so it cannot drift from them.
+
+A decision's evidence spans go through the same gate as a reviewer's
+(annotate.spans.selectors.check_spans): a bad span refuses the whole decision
+with its reason, and nothing is written.
 """
 
 from collections import defaultdict
@@ -17,16 +21,22 @@ from annotate.models import (
     Adjudication,
     AdjudicationRevision,
     Annotation,
-    Assignment,
     CitedSourceType,
 )
 from annotate.retry import retry_when_busy
+from annotate.spans.layers import SpanError
+from annotate.spans.selectors import check_spans
+from corpus.models import Passage
 
 Method = Adjudication.Method
 
 
 class AdjudicationError(Exception):
     """A decision that cannot be recorded; the message is shown to the curator."""
+
+
+class SpansRefused(AdjudicationError):
+    """The decision's evidence spans do not fit the passage or the scheme."""
 
 
 def votes_by_passage(campaign, passage_ids):
@@ -37,10 +47,14 @@ def votes_by_passage(campaign, passage_ids):
             assignment__campaign=campaign, assignment__passage_id__in=passage_ids
         )
         .order_by("assignment__passage_id", "assignment__slot")
-        .values_list("assignment__passage_id", "label", "cited_type", "cited_source", "markers")
+        .values_list(
+            "assignment__passage_id", "label", "cited_type", "cited_source", "markers", "spans"
+        )
     )
-    for passage_id, label, cited_type, cited_source, markers in rows:
-        votes[passage_id].append(Vote(label, cited_type, cited_source, tuple(markers or ())))
+    for passage_id, label, cited_type, cited_source, markers, spans in rows:
+        votes[passage_id].append(
+            Vote(label, cited_type, cited_source, tuple(markers or ()), tuple(spans or ()))
+        )
     return votes
 
 
@@ -53,7 +67,9 @@ def scheme_values(campaign):
 
 
 def _validate(campaign, passage_id, data, allowed=None):
-    """Refuse a decision the scheme or the campaign does not allow, before anything is written."""
+    """Refuse a decision the scheme or the campaign does not allow, before anything is written.
+
+    Cleans ``data["spans"]`` in place (trimmed, in order); SpansRefused for a bad span."""
     labels, markers = allowed or scheme_values(campaign)
     if data["label"] not in labels:
         raise AdjudicationError(f"“{data['label']}” is not a label of this campaign's scheme.")
@@ -66,16 +82,29 @@ def _validate(campaign, passage_id, data, allowed=None):
         raise AdjudicationError(f"“{data['cited_type']}” is not a type of cited source.")
     if not data["rationale"].strip():
         raise AdjudicationError("Write a short rationale for the decision.")
-    if not Assignment.objects.filter(campaign=campaign, passage_id=passage_id).exists():
+    passage = (
+        Passage.objects.filter(pk=passage_id, assignments__campaign=campaign)
+        .values_list("text", "start")
+        .first()
+    )
+    if passage is None:
         raise AdjudicationError("That passage is not part of this campaign.")
+    text, start = passage
+    try:
+        data["spans"] = check_spans(
+            campaign.scheme, text, start, data["spans"], data["cited_type"], data["markers"]
+        )
+    except SpanError as exc:
+        raise SpansRefused(f"Nothing was saved: {exc}") from exc
 
 
 @retry_when_busy(AdjudicationError)
 def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, allowed=None):
     """Record or revise the final answer for one passage; returns (adjudication, changed).
 
-    `data` has label, cited_type, cited_source, markers and rationale. The same
-    decision posted twice (a double submit) is stored once.
+    `data` has label, cited_type, cited_source, markers, spans (evidence spans, see
+    annotate.spans.layers; none when missing) and rationale. The same decision posted
+    twice (a double submit) is stored once.
     """
     now = now or timezone.now()
     data = {
@@ -83,6 +112,7 @@ def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, 
         "cited_type": data.get("cited_type") or "",
         "cited_source": (data.get("cited_source") or "").strip(),
         "markers": sorted(set(data.get("markers") or [])),
+        "spans": data.get("spans") or [],
         "rationale": (data.get("rationale") or "").strip(),
         "method": method,
     }
@@ -146,8 +176,10 @@ def accept_majority(campaign, curator, passage_ids, now=None):
 
     `left` maps passage ids to why they were left for the curator: no strict
     majority of at least two reviewers on the passage type, or none on the cited-source
-    type, only one reviewer, no annotations, or an existing decision (bulk accept never
-    overrides a curator's choice).
+    type, only one reviewer, no annotations, an existing decision (bulk accept never
+    overrides a curator's choice), or, where the scheme requires spans, agreed spans
+    that do not show the cited source and each marker. The final spans are those at
+    least MIN_AGREEING reviewers marked identically (consensus.agreed_spans).
     All or nothing: one transaction for the whole selection.
     """
     now = now or timezone.now()
@@ -179,16 +211,22 @@ def accept_majority(campaign, curator, passage_ids, now=None):
                 "cited_type": c.cited_type,
                 "cited_source": c.cited_source,
                 "markers": c.markers,
+                "spans": c.spans,
                 "rationale": majority_rationale(c),
             }
-            decide(
-                campaign,
-                curator,
-                passage_id,
-                decision,
-                method=Method.MAJORITY,
-                now=now,
-                allowed=allowed,
-            )
+            try:
+                decide(
+                    campaign,
+                    curator,
+                    passage_id,
+                    decision,
+                    method=Method.MAJORITY,
+                    now=now,
+                    allowed=allowed,
+                )
+            except SpansRefused:
+                # Refused before anything was written for this passage.
+                left[passage_id] = "spans not agreed"
+                continue
             accepted.append(passage_id)
     return accepted, left

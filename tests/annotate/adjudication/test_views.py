@@ -110,6 +110,7 @@ def test_the_form_is_prefilled_with_the_majority_or_the_current_decision(
         "cited_type": "anonymous",
         "cited_source": "",
         "markers": [],
+        "spans": [],
     }
     Adjudication.objects.create(
         campaign=three,
