@@ -3,8 +3,18 @@
 CSV columns: `annotator`, `label`, and either `passage` (a passage id) or
 `document` (a document id) with `position` (the passage's position in it,
 from 0); optional `cited_source`, `cited_type`, `markers` (separated by `;`),
-`confidence`, `note`. The file is all or nothing: every unknown reference,
-label, marker or duplicate is reported with its line and nothing is written.
+`confidence`, `note` and `spans`. The file is all or nothing: every unknown reference,
+label, marker, duplicate or bad span is reported with its line and nothing is written.
+
+`spans` holds the row's evidence spans as a JSON list of objects
+``{"layer", "label", "start", "end", "text"}`` (annotate.spans.layers): offsets into the
+document's text, end exclusive, inside the passage; ``text`` is optional and, when given,
+must be the document's text at those offsets. Each non-empty cell is checked with
+clean_spans against the passage and the scheme (a cited-source type for ``source``, a bias
+marker for ``loaded``; a scheme with spans off takes none), and stored as the annotation
+page stores spans: trimmed and in order. An empty cell is no spans. A scheme that requires
+spans is not enforced here: the other tool may not have marked any. Imported annotations
+have no guidelines version: they were not made under this campaign's guidelines.
 
 Annotators are matched to users by user name; a name that is not yet a user
 becomes an inactive account (it cannot log in) so its labels have an owner.
@@ -15,6 +25,7 @@ never taken over.
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -23,6 +34,8 @@ from django.utils import timezone
 
 from annotate.campaigns import services
 from annotate.models import Annotation, AnnotationRevision, Assignment, CitedSourceType, Confidence
+from annotate.spans.layers import SpanError, clean_spans
+from annotate.spans.selectors import span_labels
 from corpus.models import Passage
 
 REQUIRED = ("annotator", "label")
@@ -107,6 +120,7 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
         u.username: u for u in User.objects.filter(username__in={r["annotator"] for _, r in rows})
     }
     slots = _places(campaign)
+    spans_of = _span_checker(campaign, rows)
     seen = set()
     pending = []
     for line, row in rows:
@@ -148,14 +162,19 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
         if passage_id is not None and key in seen:
             problems.append("this annotator already labelled this passage earlier in the file")
         seen.add(key)
+        spans = []
+        if row.get("spans") and passage_id is not None:
+            spans, problem = spans_of(passage_id, row["spans"])
+            if problem:
+                problems.append(problem)
         if problems:
             result.errors.append(f"{where}: {'; '.join(problems)}")
             continue
-        pending.append((where, passage_id, row, marker_list, confidence))
+        pending.append((where, passage_id, row, marker_list, confidence, spans))
     if result.errors:
         return
     now = timezone.now()
-    for where, passage_id, row, marker_list, confidence in pending:
+    for where, passage_id, row, marker_list, confidence, spans in pending:
         user = users.get(row["annotator"])
         if user is None:
             user = User.objects.create_user(username=row["annotator"], is_active=False)
@@ -179,6 +198,7 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             cited_source=row.get("cited_source", ""),
             cited_type=row.get("cited_type", ""),
             markers=marker_list,
+            spans=spans,
             confidence=confidence,
             note=row.get("note", ""),
         )
@@ -190,6 +210,41 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             after=annotation.snapshot(),
         )
         result.created += 1
+
+
+def _span_checker(campaign, rows):
+    """A function (passage id, spans cell) -> (cleaned spans, problem or None).
+
+    Only when some row has a spans cell are the scheme's span labels and the campaign's
+    passage texts read (three queries at most, whatever the number of rows); rows without
+    spans are never checked.
+    """
+    if not any(cells.get("spans") for _, cells in rows):
+        return None
+    labels = span_labels(campaign.scheme)
+    texts = {
+        pk: (text, start)
+        for pk, text, start in Passage.objects.filter(
+            document__campaigndocument__campaign=campaign
+        ).values_list("pk", "text", "start")
+    }
+
+    def check(passage_id, cell):
+        try:
+            raw = json.loads(cell)
+        except json.JSONDecodeError as exc:
+            return [], f"spans is not valid JSON ({exc.msg} at character {exc.pos + 1})"
+        except RecursionError:
+            return [], "spans is nested too deeply to be a list of spans"
+        text, start = texts[passage_id]
+        try:
+            return clean_spans(raw, passage_text=text, passage_start=start, labels=labels), None
+        except SpanError as exc:
+            return [], f"spans: {exc}"
+        except TypeError:  # a layer or label that is a list or an object
+            return [], "spans: each span's layer and label must be text"
+
+    return check
 
 
 def _places(campaign):

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import CharField, FilteredRelation, Func, Q
+from django.db.models import CharField, FilteredRelation, Func, IntegerField, Q
 
 from annotate.frames import NO_SOURCE
 from annotate.models import Adjudication, Annotation, Assignment
@@ -43,6 +43,8 @@ ANNOTATION_COLUMNS = [
     "markers",
     "confidence",
     "note",
+    "guidelines_version",
+    "spans",
     "claimed_at",
     "done_at",
     "created_at",
@@ -57,7 +59,7 @@ ANNOTATION_COLUMNS = [
     "adjudicated_at",
     "rationale",
 ]
-ROW_CELLS = 12  # annotation_id .. updated_at: empty on the row of a passage nobody labelled
+ROW_CELLS = 14  # annotation_id .. updated_at: empty on the row of a passage nobody labelled
 
 
 class UtcText(Func):
@@ -80,6 +82,20 @@ class UtcText(Func):
             "'.000000', '')"
         )
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class SpanCount(Func):
+    """The number of evidence spans in a JSON list column (json_array_length on SQLite,
+    jsonb_array_length on PostgreSQL), so a million rows never hand their spans over."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="json_array_length(%(expressions)s)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="jsonb_array_length(%(expressions)s)")
 
 
 def passage_queryset(campaign, first_place=True):
@@ -128,6 +144,8 @@ def place_queryset(campaign):
             "markers",
             "confidence",
             "note",
+            "guidelines_version",
+            SpanCount("spans"),
             UtcText("assignment__claimed_at"),
             UtcText("assignment__done_at"),
             UtcText("created_at"),
@@ -241,6 +259,8 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
     number = number or (lambda v: v)
     # Values that repeat on many rows are converted once: labels, names, titles, marker sets.
     same = _Memo(convert)
+    # Guidelines versions and span counts take a few values: each is converted once.
+    small = _Memo(lambda v: missing if v is None else number(v))
     person = _Memo(lambda pk: convert(names.get(pk)))
     cited = _Memo(lambda raw: (raw or NO_SOURCE, convert(raw or NO_SOURCE)))
 
@@ -270,7 +290,7 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
             ticked = marker_json[raw] if raw.__class__ is str else markers(raw)
             source, note = place[5], place[9]
             votes.append((place[4], cited_type[0], source, ticked[0]))
-            times = place[10:]
+            times = place[12:]
             if None in times:  # imported annotations have no claim time
                 claimed, done, created, updated = times
                 times = (
@@ -289,6 +309,8 @@ def annotation_parts(campaign, anonymise=False, cell=None, number=None):
                     ticked[1],
                     same[place[8]],
                     convert(scrub(note) if scrub else note) if note else blank,
+                    small[place[10]],
+                    small[place[11]],
                 )
                 + times
             )

@@ -238,3 +238,25 @@ class PValueColumn(tables.Column):
 class StatusColumn(tables.Column):
     def render(self, value, record):
         return value if value == "compared" or not record.get("reason") else record["reason"]
+
+
+class PerThousandColumn(tables.Column):
+    """A rate per 1,000 words (two decimals); the tooltip gives the count and the words."""
+
+    kind = "figure"
+
+    def render(self, value, record):
+        if undefined(value):
+            return _cell(UNDEFINED, [Note("no annotated text")])
+        passages = count(record["count"])
+        title = (
+            f"{passages} passage{'' if passages == 1 else 's'} in {count(record['words'])} words"
+        )
+        return _cell(number(float(value), 2), (), title)
+
+
+class NamesColumn(tables.Column):
+    """A ``;``-separated list (the CSV's form) shown as a comma-separated one."""
+
+    def render(self, value):
+        return ", ".join(part for part in str(value).split(";") if part)

@@ -34,6 +34,7 @@ from annotate.agreement import bootstrap_alpha
 from annotate.reports import comparisons, selectors
 from annotate.reports.clustered import METHOD_NAMES, clustered_intervals
 from annotate.reports.dawid_skene import dawid_skene
+from annotate.reports.loaded_terms import PER_WORDS, WORD
 from annotate.reports.outlet_figures import INTERVAL_METHOD, MODEL_TOL
 from annotate.reports.reliability import (
     MIN_DOCUMENTS_FOR_RATING,
@@ -41,6 +42,7 @@ from annotate.reports.reliability import (
     TIME_CAP_SECONDS,
     Z95,
 )
+from annotate.reports.span_selectors import SPAN_EXPLAIN, TERM_EXPLAIN, TOP_TERMS
 
 SOFTWARE = "credence"
 
@@ -117,6 +119,14 @@ def campaign_settings(campaign, anonymise: bool = False, now=None) -> dict:
             "rated_document_share": RATED_DOCUMENT_SHARE,
         },
         "time_cap_seconds": TIME_CAP_SECONDS,
+        "loaded_terms": {
+            "term": "span text lower-cased, white space made single spaces",
+            "counted_on": "passages: the curator's spans where decided, else the terms more "
+            "than half of the passage's reviewers marked",
+            "word_pattern": WORD.pattern,
+            "per_words": PER_WORDS,
+            "top_on_page": TOP_TERMS,
+        },
         "software": SOFTWARE,
         "software_version": software_version(),
         "exported_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -152,6 +162,17 @@ FILES = {
         "annotation (a passage nobody labelled: one row, annotation cells empty)",
     ),
     "annotations.jsonl": ("The same rows as JSON objects, one per line.", "annotation"),
+    "spans.csv": (
+        "Every evidence span: the words reviewers marked as the cited source or as loaded "
+        "language, and the curators' final spans, with their passage and what became of "
+        "each reviewer's span.",
+        "span (a reviewer's, or one of a curator's decision)",
+    ),
+    "spans.jsonl": ("The same rows as JSON objects, one per line.", "span"),
+    "loaded_terms.csv": (
+        "The loaded terms of each outlet, most frequent first, per 1,000 words.",
+        "outlet and term",
+    ),
     "campaign.json": ("The settings every figure depends on.", "one object"),
     "README.md": ("This data card.", "-"),
 }
@@ -292,11 +313,43 @@ files.
 {_glossary(name("reviewers.csv"), selectors.explain(selectors.reviewer_columns(labels), labels))}
 **{name("comparisons.csv")}**: {COMPARISON_COLUMNS}
 
+{_glossary(name("annotations.csv") + ": columns not described above", ANNOTATION_EXTRA)}
+{_glossary(name("spans.csv") + " and " + name("spans.jsonl"), SPAN_EXPLAIN.items())}
+{_glossary(name("loaded_terms.csv"), TERM_EXPLAIN.items())}
+## Evidence spans
+
+{SPANS}
+
 ## Anonymisation
 
 {ANONYMISED if anonymise else NOT_ANONYMISED}
 """
 
+
+ANNOTATION_EXTRA = (
+    (
+        "guidelines_version",
+        "The campaign's guidelines version when the annotation was last "
+        "saved (empty: saved before versions were recorded, or imported).",
+    ),
+    (
+        "spans",
+        "The number of evidence spans the reviewer marked on the passage (listed in "
+        "the spans file).",
+    ),
+)
+SPANS = f"""A span is a stretch of a document's text a reviewer marked inside a passage: who is
+cited (layer `source`, type a cited-source type) or a loaded word or phrase (layer `loaded`,
+type a bias marker). `start` and `end` are character offsets into the document's text (Python
+string indices, end exclusive; the passage's own `start` and `end` in the annotations file use
+the same offsets), so `text` is document text [start:end]. Curators' spans (`kind` `final`) are
+the final ones; a unanimous passage has no final spans of its own.
+
+The loaded terms count, per outlet, the passages where a term is marked: on a passage a
+curator decided, when the decision marks it; on any other passage, when more than half of
+the reviewers who answered it marked it (each reviewer once per term). A term is the span's
+text lower-cased, white space made single spaces. `per_1000_words` = 1000 × count / words,
+words being the word tokens (pattern `{WORD.pattern}`) of the outlet's annotated passages."""
 
 RULE = (
     "reviewers and curators are named by a stable pseudonym, `anon-` and 12 hexadecimal "

@@ -1,5 +1,6 @@
-"""Streaming exports of a campaign: the reports and claims as CSV, every annotation as CSV or
-JSONL, and the campaign's settings (campaign.json) and data card (README.md) that explain them.
+"""Streaming exports of a campaign: the reports and claims as CSV, every annotation and every
+evidence span as CSV or JSONL, the loaded terms per outlet as CSV, and the campaign's settings
+(campaign.json) and data card (README.md) that explain them.
 
 Each export is a generator of text chunks, so a download (StreamingHttpResponse) and the
 export_report command write the same bytes and neither ever holds the whole file.
@@ -23,7 +24,7 @@ import json
 from annotate.claims import selectors as claim_selectors
 from annotate.csvsafe import DANGEROUS, safe_cell
 from annotate.downloads import CSV, FLUSH_ROWS, csv_chunks, frame_rows, safe_rows
-from annotate.reports import data_card, selectors
+from annotate.reports import data_card, selectors, span_selectors
 from annotate.reports.annotation_rows import ANNOTATION_COLUMNS, annotation_parts
 
 KINDS = (
@@ -34,6 +35,9 @@ KINDS = (
     "claims.csv",
     "annotations.csv",
     "annotations.jsonl",
+    "spans.csv",
+    "spans.jsonl",
+    "loaded_terms.csv",
     "campaign.json",  # the settings every figure depends on (annotate.reports.data_card)
     "README.md",  # the data card: what each file is and how to recompute the figures
 )
@@ -66,6 +70,11 @@ def export(campaign, kind, anonymise=False):
         return _jsonl(annotation_parts(campaign, anonymise))
     if kind == "claims.csv":
         return _claims_csv(campaign, anonymise)
+    if kind in ("spans.csv", "spans.jsonl"):
+        return _spans(campaign, kind, anonymise)
+    if kind == "loaded_terms.csv":
+        frame = span_selectors.loaded_term_frame(campaign)
+        return csv_chunks(list(frame.columns), frame_rows(frame))
     if kind == "campaign.json":
         return data_card.campaign_json(campaign, anonymise)
     if kind == "README.md":
@@ -91,6 +100,25 @@ def _claims_csv(campaign, anonymise):
 
         rows = map(scrubbed, rows)
     return csv_chunks(claim_selectors.CSV_COLUMNS, safe_rows(rows))
+
+
+def _spans(campaign, kind, anonymise):
+    """Every evidence span, reviewers' and curators' (span_selectors.span_export_frame); the
+    CSV's cells made safe, the JSONL's kept as JSON types (integers, strings, null)."""
+    frame = span_selectors.span_export_frame(campaign, anonymise)
+    records = span_selectors.span_records(frame)
+    columns = span_selectors.SPAN_COLUMNS
+    if kind == "spans.csv":
+        yield from csv_chunks(columns, safe_rows(records))
+        return
+    chunk = []
+    for record in records:
+        chunk.append(json.dumps(dict(zip(columns, record, strict=True)), ensure_ascii=False))
+        if len(chunk) == FLUSH_ROWS:
+            yield "\n".join(chunk) + "\n"
+            chunk = []
+    if chunk:
+        yield "\n".join(chunk) + "\n"
 
 
 def _annotations_csv(campaign, anonymise):

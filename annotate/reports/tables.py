@@ -21,6 +21,8 @@ from annotate.reports.columns import (
     DocumentColumn,
     DurationColumn,
     IntervalColumn,
+    NamesColumn,
+    PerThousandColumn,
     ProbabilityColumn,
     PValueColumn,
     RateColumn,
@@ -178,6 +180,36 @@ def outlet_tables(report, labels, names, extra=()):
         GroupedTable(rows, claims, prefix="claims-", attrs=_id("outlet-claims", "compact"))
         if extra
         else None,
+    )
+
+
+def loaded_terms_table(terms):
+    """The most frequent loaded terms of each outlet (span_selectors.loaded_term_frame), one
+    row per outlet and term, outlets in alphabetical order, each outlet's terms by rank."""
+    spec = [
+        (
+            "",
+            [
+                ("outlet", tables.Column, "outlet", {}),
+                ("rank", CountColumn, "rank", {}),
+                ("term", tables.Column, "term", {}),
+                ("label_names", NamesColumn, "marked as", {"csv": "labels, label_names"}),
+            ],
+        ),
+        (
+            "Frequency",
+            [
+                ("count", CountColumn, "passages", {}),
+                ("per_1000_words", PerThousandColumn, "per 1,000 words", {}),
+            ],
+        ),
+    ]
+    return GroupedTable(
+        terms.to_dict("records"),
+        spec,
+        prefix="terms-",
+        attrs=_id("loaded-terms", "compact"),
+        empty_text="No loaded words are marked yet.",
     )
 
 

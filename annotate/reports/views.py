@@ -7,7 +7,7 @@ from django.shortcuts import render
 from annotate.access import CURATORS, campaign_for
 from annotate.downloads import attachment
 from annotate.paging import RequestConfig
-from annotate.reports import exports, selectors
+from annotate.reports import exports, selectors, span_selectors
 from annotate.reports.charts import forest_plot, share_chart
 from annotate.reports.tables import (
     PER_PAGE,
@@ -16,6 +16,7 @@ from annotate.reports.tables import (
     correction_name,
     document_table,
     download_links,
+    loaded_terms_table,
     outlet_tables,
     reviewer_table,
 )
@@ -40,7 +41,10 @@ def outlets(request, slug):
     report = selectors.outlet_report_frame(campaign, data)
     extra = [c for ext in selectors.OUTLET_EXTENSIONS for c in ext.columns]
     sample, shares, claims = outlet_tables(report, data.labels, data.label_names, extra)
-    for table in (sample, shares, claims):
+    terms = loaded_terms_table(
+        span_selectors.loaded_term_frame(campaign, data, top=span_selectors.TOP_TERMS)
+    )
+    for table in (sample, shares, claims, terms):
         if table is not None:
             RequestConfig(request, paginate=False).configure(table)
     return _page(
@@ -50,6 +54,8 @@ def outlets(request, slug):
         sample=sample,
         shares=shares,
         claims=claims,
+        terms=terms,
+        top_terms=span_selectors.TOP_TERMS,
         totals=selectors.summary(report),
         labels=data.labels,
         chart=share_chart(report, data.labels, data.label_names) if len(report) else None,

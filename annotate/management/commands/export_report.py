@@ -1,7 +1,8 @@
 """export_report: write a campaign's export folder (annotate.reports.export_folder).
 
-The files are byte for byte what the download links give (annotate.reports.exports), with
-the campaign's settings (campaign.json) and a data card (README.md) beside them.
+Every export kind is written (the reports, claims, annotations, evidence spans and loaded
+terms), byte for byte what the download links give (annotate.reports.exports), with the
+campaign's settings (campaign.json) and a data card (README.md) beside them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,8 @@ SHORT = {
     "comparisons": ["comparisons.csv"],
     "claims": ["claims.csv"],
     "annotations": ["annotations.csv", "annotations.jsonl"],
+    "spans": ["spans.csv", "spans.jsonl"],
+    "terms": ["loaded_terms.csv"],
     "campaign": ["campaign.json"],
     "card": ["README.md"],
 }

@@ -7,7 +7,10 @@ from annotate.management.lookup import campaign_named
 
 
 class Command(BaseCommand):
-    help = "Import annotations made elsewhere (CSV) into a campaign, all or nothing."
+    help = (
+        "Import annotations made elsewhere (CSV, optionally with evidence spans) into a "
+        "campaign, all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

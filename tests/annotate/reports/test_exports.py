@@ -76,6 +76,8 @@ def test_annotation_rows_carry_provenance_and_the_final_label(small, users):
         "markers": "",
         "confidence": "high",
         "note": "seen p3",
+        "guidelines_version": "1",  # saved through the queue under the first guidelines
+        "spans": "0",
         "claimed_at": "2025-03-01 09:03:00",
         "done_at": "2025-03-01 09:03:30",  # third passage: 2 × 1.5 min in
         "created_at": annotation.created_at.strftime("%Y-%m-%d %H:%M:%S.%f"),
