@@ -83,7 +83,15 @@ class CampaignAdmin(HistoryAdmin):
     list_filter = ["status", "queue_order"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CampaignDocumentInline, MembershipInline]
+    # Moves only through the service, when the guidelines text changes.
+    readonly_fields = ["guidelines_version"]
     actions = ["activate"]
+
+    def save_model(self, request, obj, form, change):
+        # New guidelines text takes the next version, written in the same save (and
+        # historical record) as the text, inside the admin's transaction.
+        services.bump_guidelines_version(obj)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("annotate.agreement.urls")),
     path("", include("annotate.reports.urls")),
     path("", include("annotate.claims.urls")),
+    path("", include("annotate.history.urls")),
 ]

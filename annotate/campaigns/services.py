@@ -1,4 +1,5 @@
-"""Writes for campaigns: activation, documents and their reviewer places, settings, members.
+"""Writes for campaigns: activation, documents and their reviewer places, settings (with the
+guidelines version), members.
 
 Each public function runs in one transaction. A passage has exactly `overlap` places
 (assignment rows); sync_slots makes and trims them whenever documents or the overlap change.
@@ -249,10 +250,12 @@ def _shrink_to_overlap(campaign):
 def save_settings(form):
     """Save a valid CampaignSettingsForm; an active campaign gets the places its new overlap
     or activation asks for, and a new queue order, block size or seed re-sequences the places
-    nobody has been handed (resequence), in the same transaction."""
+    nobody has been handed (resequence), in the same transaction. New guidelines text takes
+    the next guidelines version (bump_guidelines_version)."""
     fields = ("status", "overlap", *QUEUE_FIELDS)
     with transaction.atomic():
         before = Campaign.objects.filter(pk=form.instance.pk).values(*fields).first() or {}
+        bump_guidelines_version(form.instance)
         campaign = form.save()
         changed = {f for f in fields if before.get(f) != getattr(campaign, f)}
         if campaign.is_active:
@@ -261,6 +264,43 @@ def save_settings(form):
             elif changed & set(QUEUE_FIELDS):
                 resequence(campaign)
         return campaign
+
+
+def _same_text(a, b):
+    """Guidelines texts that differ only in line endings or surrounding space are the same
+    (a browser posts CRLF line endings; the form strips the ends)."""
+
+    def plain(text):
+        return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return plain(a) == plain(b)
+
+
+def bump_guidelines_version(campaign):
+    """Give ``campaign`` the next guidelines version if its (unsaved) guidelines text differs
+    from the stored one; returns whether it did. The caller saves the campaign.
+
+    Call it inside the transaction that saves the campaign, just before the save (the
+    settings page through save_settings, the admin through CampaignAdmin.save_model):
+    the stored row is read under a row lock, so two managers saving new guidelines at once
+    take versions N+1 and N+2, and the version is written in the same save as the text, so
+    each historical record (django-simple-history) pairs a version with its own wording.
+    Saving the same text again keeps the version. A new campaign starts at its version.
+    """
+    if campaign.pk is None:
+        return False
+    with transaction.atomic():
+        stored = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign.pk)
+            .order_by()
+            .values("guidelines", "guidelines_version")
+            .first()
+        )
+        if stored is None or _same_text(stored["guidelines"], campaign.guidelines):
+            return False
+        campaign.guidelines_version = stored["guidelines_version"] + 1
+        return True
 
 
 def set_member(campaign, username, role):

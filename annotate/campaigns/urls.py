@@ -6,6 +6,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:slug>/", views.campaign, name="campaign"),
     path("c/<slug:slug>/guidelines/", views.guidelines, name="guidelines"),
+    path(
+        "c/<slug:slug>/guidelines/v<int:version>/",
+        views.guidelines_version,
+        name="guidelines_version",
+    ),
     path("c/<slug:slug>/manage/", views.manage, name="manage"),
     path("c/<slug:slug>/manage/settings/", views.manage_settings, name="manage_settings"),
     path("c/<slug:slug>/manage/members/", views.add_member, name="add_member"),

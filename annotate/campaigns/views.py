@@ -1,4 +1,5 @@
-"""Campaign pages: the home list, a campaign's page and guidelines, and its management."""
+"""Campaign pages: the home list, a campaign's page, its guidelines (and their earlier
+versions), and its management."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from annotate.access import campaign_for, can_annotate, can_curate, can_manage
-from annotate.campaigns import selectors, services
+from annotate.campaigns import definitions, selectors, services
 from annotate.campaigns.forms import CampaignSettingsForm, MemberForm
 from annotate.campaigns.tables import CampaignProgressTable
-from annotate.models import Membership
+from annotate.history import selectors as history_selectors
+from annotate.history.tables import GuidelinesVersionTable
+from annotate.models import CitedSourceType, Confidence, LabelScheme, Membership
 from annotate.paging import RequestConfig
+from annotate.queue import keys
 
 Role = Membership.Role
 
@@ -42,13 +46,58 @@ def campaign(request, slug):
 def guidelines(request, slug):
     campaign, role = campaign_for(request, slug)
     scheme = campaign.scheme
+    labels, markers = list(scheme.labels.all()), list(scheme.markers.all())
+    source_types = _defined(CitedSourceType.choices, definitions.SOURCE_TYPES, keys.SOURCE_KEYS)
+    versions = history_selectors.guidelines_versions(campaign)
+    current = next(v for v in versions if v["version"] == campaign.guidelines_version)
+    earlier = [v for v in versions if v["version"] != campaign.guidelines_version]
     return render(
         request,
         "annotate/campaigns/guidelines.html",
         {
             "campaign": campaign,
-            "labels": scheme.labels.all(),
-            "markers": scheme.markers.all(),
+            "labels": labels,
+            "markers": markers,
+            "fact_or_claim": definitions.FACT_OR_CLAIM,
+            "source_types": source_types,
+            "span_keys": {
+                "source": [t for t in source_types if t["key"]],
+                "loaded": [m for m in markers if m.key],
+            },
+            "confidence": _defined(
+                Confidence.choices, definitions.CONFIDENCE, keys.CONFIDENCE_KEYS
+            ),
+            "spans": None if scheme.spans == LabelScheme.Spans.OFF else definitions.SPANS,
+            "spans_mode": scheme.get_spans_display(),
+            "current": current,
+            "earlier": GuidelinesVersionTable(earlier, campaign=campaign) if earlier else None,
+        },
+    )
+
+
+def _defined(choices, meanings, shortcuts):
+    """Each choice (value, name) with its definition, example and keyboard key."""
+    return [
+        {"value": value, "name": name, "key": shortcuts.get(value, ""), **meanings[value]}
+        for value, name in choices
+    ]
+
+
+@login_required
+def guidelines_version(request, slug, version):
+    campaign, role = campaign_for(request, slug)
+    text = history_selectors.guidelines_text(campaign, version)
+    if text is None:
+        raise Http404("No such version of the guidelines.")
+    found = [v for v in history_selectors.guidelines_versions(campaign) if v["version"] == version]
+    return render(
+        request,
+        "annotate/history/guidelines_version.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "version": found[0] if found else {"version": version},
+            "is_current": version == campaign.guidelines_version,
         },
     )
 

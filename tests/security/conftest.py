@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 
 from annotate.claims import services as claims
-from annotate.models import ClaimSuggestion, Membership
+from annotate.models import Annotation, Assignment, ClaimSuggestion, Membership
 from annotate.queue import services
 from corpus.models import Passage
 
@@ -36,6 +36,20 @@ def world(campaign, other_campaign, users):
         },
     )
     bob_place.refresh_from_db()
+    # alice's own finished work elsewhere, for the pages only its author may read (her
+    # annotation history); written directly so her claim on the first passage stays open.
+    alice_done = (
+        Assignment.objects.filter(campaign=campaign, status=Assignment.Status.OPEN)
+        .exclude(passage_id=alice_place.passage_id)
+        .order_by("sequence", "slot")
+        .first()
+    )
+    Assignment.objects.filter(pk=alice_done.pk).update(
+        reviewer=users["alice"], status=Assignment.Status.DONE
+    )
+    alice_annotation = Annotation.objects.create(
+        assignment_id=alice_done.pk, label="opinion", guidelines_version=1
+    )
     # Claims: one claim with a link proposed by bob, and one suggested pair of passages.
     claim = claims.create_claim(
         campaign, users["carol"], "Weapons worth $7 billion were left behind"
@@ -65,6 +79,7 @@ def world(campaign, other_campaign, users):
         users=users,
         alice_place=alice_place,
         bob_place=bob_place,
+        alice_annotation=alice_annotation,
         membership=lambda username: Membership.objects.get(
             campaign=campaign, user__username=username
         ),

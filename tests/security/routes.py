@@ -85,6 +85,14 @@ def the_claim(world):
     return {"claim": world.claim.pk}
 
 
+def own_annotation(world):
+    return {"slug": world.campaign.slug, "annotation_id": world.alice_annotation.pk}
+
+
+def first_version(world):
+    return {"slug": world.campaign.slug, "version": 1}
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -120,6 +128,10 @@ ROUTES = {
     "annotate:home": Route(GET, USERS, no_args),
     "annotate:campaign": Route(GET, MEMBERS),
     "annotate:guidelines": Route(GET, MEMBERS),
+    "annotate:guidelines_version": Route(GET, MEMBERS, first_version),
+    "annotate:my_annotations": Route(GET, MEMBERS),
+    # Only its author reads an annotation's history; everyone else gets 404.
+    "annotate:my_annotation_history": Route(GET, OWN_WORK, own_annotation),
     "annotate:next": Route(POST, ANNOTATORS),
     "annotate:passage": Route(
         GET_POST, OWN_WORK, own_place, data={"label": "opinion", "confidence": "low"}
