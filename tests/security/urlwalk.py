@@ -63,7 +63,7 @@ def admin_url(name, route, pattern):
         # and the version.
         model = admin_model(name=name)
         pk = first_pk(model)
-        version = model.history.filter(pk=pk).order_by("history_id").first()
+        version = model.history.filter(id=pk).order_by("history_id").first()
         return reverse(name, args=[pk, version.history_id if version else 0])
     keys = pattern.pattern.regex.groupindex.keys()
     kwargs = {}
