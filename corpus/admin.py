@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -10,11 +12,15 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 
 from corpus import segmentation
-from corpus.importer import import_upload
 from corpus.models import Document, Figure, Passage, Source
+from corpus.readers import MANIFEST
+
+# What the import form accepts, checked before the file is stored (corpus.readers.reader_for).
+UPLOAD_SUFFIXES = (".csv", ".jsonl", ".zip")
 
 # The document page lists this many passages; a 5 MB document of 80,645
 # passages made the page time out, so the rest are on the passage list.
@@ -43,10 +49,15 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.CREDENCE_MAX_UPLOAD_MB
         if upload.size > limit * 2**20:
-            # The import runs inside this request; a larger file would outlast the
-            # server's request timeout (see settings.GUNICORN_TIMEOUT_SECONDS).
+            # A background job reads the file whole; larger files go through the command.
             raise forms.ValidationError(
                 f"The file is larger than {limit} MB; import it with the import_corpus command."
+            )
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError(
+                f"{Path(upload.name or '').name}: unsupported file type {suffix or '(none)'}; "
+                f"use .csv, .jsonl, .zip or a folder with {MANIFEST}"
             )
         return upload
 
@@ -217,25 +228,26 @@ class DocumentAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        """Store the upload and queue its import as a background job, then show the job's
+        page: the import no longer has to finish inside the request. The function that
+        stores and queues is named by settings.CREDENCE_CORPUS_IMPORT_JOB (annotate's
+        jobs; the corpus app never imports annotate) and returns the job, whose page
+        (get_absolute_url) follows its progress and lists a refused file's errors."""
         if not request.user.has_perm("corpus.change_document"):
             raise PermissionDenied
         # Bound on every POST, even an empty one, so that a submit without a file says so.
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-        report = None
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = import_upload(upload.name, upload.read(), mode=form.cleaned_data["mode"])
-            if report.ok:
-                messages.success(request, report.summary())
-                return redirect(reverse("admin:corpus_document_changelist"))
-            messages.error(
-                request,
-                "Nothing from this file was imported; fix the problems below and upload it again.",
+            enqueue = import_string(settings.CREDENCE_CORPUS_IMPORT_JOB)
+            job = enqueue(form.cleaned_data["file"], form.cleaned_data["mode"], request.user)
+            messages.success(
+                request, "Uploaded. The import runs in the background; this page follows it."
             )
+            return redirect(job)
         context = {
             **self.admin_site.each_context(request),
             "form": form,
-            "report": report,
+            "report": None,
             "title": "Import documents",
             "opts": self.model._meta,
         }

@@ -72,8 +72,13 @@ class ImportReport:
         )
 
 
-def import_path(path, mode=segmentation.SENTENCE, progress=False) -> ImportReport:
-    """Import a folder with a manifest, a .zip of one, a .csv or a .jsonl file."""
+def import_path(path, mode=segmentation.SENTENCE, progress=False, on_progress=None) -> ImportReport:
+    """Import a folder with a manifest, a .zip of one, a .csv or a .jsonl file.
+
+    ``progress`` shows a progress bar on the terminal; ``on_progress(done, total, message)``,
+    if given, is called as the file is read and as each document is written (see
+    _import_one). Neither changes what is imported.
+    """
     path = Path(path)
     report = ImportReport()
     if path.is_dir():
@@ -84,29 +89,47 @@ def import_path(path, mode=segmentation.SENTENCE, progress=False) -> ImportRepor
     else:
         sources = [(str(path), reader_for(str(path), path.read_bytes()))]
     for name, read in sources:
-        _import_one(name, read, mode, progress, report)
+        _import_one(name, read, mode, progress, report, on_progress)
     return report
 
 
-def import_upload(name: str, data: bytes, mode=segmentation.SENTENCE) -> ImportReport:
-    """Import an uploaded .csv, .jsonl or .zip (a folder with its manifest)."""
+def import_upload(
+    name: str, data: bytes, mode=segmentation.SENTENCE, on_progress=None
+) -> ImportReport:
+    """Import an uploaded .csv, .jsonl or .zip (a folder with its manifest); ``on_progress``
+    as for import_path."""
     report = ImportReport()
-    _import_one(name, reader_for(name, data), mode, False, report)
+    _import_one(name, reader_for(name, data), mode, False, report, on_progress)
     return report
 
 
-def _import_one(name, read, mode, progress, report):
+def _tell(on_progress, done, total, message):
+    if on_progress is not None:
+        on_progress(done, total, message)
+
+
+def _import_one(name, read, mode, progress, report, on_progress=None):
+    """Read, check and write one file. ``on_progress(done, total, message)`` hears: reading
+    (total unknown), the count of documents checked, then each document as it is written
+    (done counts the documents already present too), inside the file's transaction."""
     report.files += 1
+    _tell(on_progress, 0, None, f"{Path(name).name}: reading and checking every document")
     records, errors = read()
     if not errors and not records:
         errors = [f"{name}: no documents found"]
     if errors:
         report.add_errors(errors)
         return
+    _tell(
+        on_progress,
+        0,
+        len(records),
+        f"{Path(name).name}: {len(records):,} document(s) checked; writing them, all or nothing",
+    )
     counts = ImportReport()  # added to the report only once the file is written
     try:
         with transaction.atomic():
-            _write(records, mode, progress, counts, name)
+            _write(records, mode, progress, counts, name, on_progress)
     except ImportFailed as exc:
         report.add_errors([str(exc)])
         return
@@ -153,7 +176,7 @@ def _lost_a_race(exc):
 # Writing --------------------------------------------------------------------
 
 
-def _write(records, mode, progress, report, name):
+def _write(records, mode, progress, report, name, on_progress=None):
     sources = _sources_for(records, report)
     keys = [(sources[r.outlet.casefold()].pk, content_hash(r.text)) for r in records]
     existing = _existing(sources, {h for _, h in keys})
@@ -169,11 +192,13 @@ def _write(records, mode, progress, report, name):
     # each batch of documents and its passages is written.
     found_all = segmentation.segment_many([r.text for r, _ in todo], mode)
     bar = tqdm(total=len(todo), desc=Path(name).name, unit="doc", disable=not progress)
+    writing = f"{Path(name).name}: writing documents"
     try:
         for i in range(0, len(todo), BATCH):
             batch = todo[i : i + BATCH]
             documents, spans = [], []
-            for record, (source_id, digest) in batch:
+            for n, (record, (source_id, digest)) in enumerate(batch, start=i):
+                _tell(on_progress, report.unchanged + n, len(records), writing)
                 found = next(found_all)
                 if not found:
                     raise ImportFailed(f"{record.where}: the text has no passages")
@@ -208,6 +233,7 @@ def _write(records, mode, progress, report, name):
             report.created += len(documents)
             report.passages += len(rows)
             bar.update(len(batch))
+            _tell(on_progress, report.unchanged + report.created, len(records), writing)
     finally:
         found_all.close()  # stops the worker processes if a batch failed
         bar.close()

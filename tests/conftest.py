@@ -25,6 +25,12 @@ def make_user(username, **extra):
 
 
 @pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Uploads waiting for their import job go to the test's own folder, not var/jobs."""
+    settings.CREDENCE_JOB_FILES = tmp_path / "jobs"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # The default hasher is deliberately slow; fixtures create seven users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,6 +7,7 @@ Run with `pytest -m browser` (the default run deselects these).
 import pytest
 
 from annotate.models import Claim, ClaimLink
+from tests.annotate.jobs.support import run_jobs
 from tests.browser_support import log_in, new_page
 from tests.conftest import PASSWORD
 
@@ -23,6 +24,11 @@ def test_curator_accepts_a_suggestion_links_a_third_passage_and_sees_the_diverge
     log_in(page, live_server.url, "carol", PASSWORD, SUGGESTIONS_PATH)
     with page.expect_navigation():
         page.click("#refresh-suggestions")
+    # The refresh is a background job: its page waits for a worker; run it here, as one would.
+    assert run_jobs() == 1
+    page.reload()
+    with page.expect_navigation():
+        page.click("#job-result-link")
     assert not ClaimLink.objects.exists()  # suggesting links nothing
 
     row = (

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotate.adjudication.consensus import MIN_AGREEING, Vote, consensus, majority_rationale
+from annotate.jobs.versions import bump
 from annotate.models import (
     Adjudication,
     AdjudicationRevision,
@@ -141,6 +142,7 @@ def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, 
                     before=None,
                     after=adjudication.snapshot(),
                 )
+                bump(campaign.pk)
                 return adjudication, True
         before = adjudication.snapshot()
         for name, value in data.items():
@@ -158,6 +160,7 @@ def decide(campaign, curator, passage_id, data, method=Method.CHOSEN, now=None, 
             before=before,
             after=after,
         )
+        bump(campaign.pk)
         return adjudication, True
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Max
 
+from annotate.jobs.versions import bump
 from annotate.models import Assignment, Campaign, CampaignDocument, Membership
 from annotate.queue import ordering
 from corpus.models import Passage
@@ -28,6 +29,7 @@ def activate_campaign(campaign):
     with transaction.atomic():
         campaign.status = Campaign.Status.ACTIVE
         campaign.save(update_fields=["status"])
+        bump(campaign.pk)
         return sync_slots(campaign)
 
 
@@ -44,6 +46,7 @@ def add_documents(campaign, documents):
             CampaignDocument(campaign=campaign, document=d, position=start + 1 + i)
             for i, d in enumerate(new)
         )
+        bump(campaign.pk)
         if campaign.status != Campaign.Status.DRAFT:
             sync_slots(campaign)
         return len(new)
@@ -257,6 +260,7 @@ def save_settings(form):
         before = Campaign.objects.filter(pk=form.instance.pk).values(*fields).first() or {}
         bump_guidelines_version(form.instance)
         campaign = form.save()
+        bump(campaign.pk)
         changed = {f for f in fields if before.get(f) != getattr(campaign, f)}
         if campaign.is_active:
             if before.get("status") != Campaign.Status.ACTIVE or "overlap" in changed:
@@ -310,6 +314,7 @@ def set_member(campaign, username, role):
         raise MemberError(f"There is no user called “{username}”.")
     with transaction.atomic():
         Membership.objects.update_or_create(campaign=campaign, user=user, defaults={"role": role})
+        bump(campaign.pk)
     return user
 
 
@@ -319,4 +324,5 @@ def remove_member(campaign, member_id):
         member = campaign.memberships.select_related("user").filter(pk=member_id).first()
         if member is not None:
             member.delete()
+            bump(campaign.pk)
         return member

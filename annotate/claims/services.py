@@ -18,6 +18,7 @@ from annotate.claims.selectors import (
     suggestion_frames,
 )
 from annotate.claims.suggest import suggest_pairs
+from annotate.jobs.versions import bump
 from annotate.models import Claim, ClaimLink, ClaimSuggestion
 from corpus.models import Figure
 
@@ -114,6 +115,7 @@ def create_claim(campaign, user, statement, **details):
     with transaction.atomic():
         if Claim.objects.filter(campaign=campaign, statement__iexact=statement).exists():
             raise ClaimError(f"A claim “{statement}” already exists in this campaign.")
+        bump(campaign.pk)
         return _save_by(
             user, Claim(campaign=campaign, statement=statement, created_by=user, **details)
         )
@@ -133,6 +135,7 @@ def update_claim(campaign, user, claim_id, **details):
         claim.statement = statement
         for key, value in details.items():
             setattr(claim, key, value)
+        bump(campaign.pk)
         return _save_by(user, claim)
 
 
@@ -142,6 +145,7 @@ def delete_claim(campaign, user, claim_id):
         ClaimSuggestion.objects.filter(claim=claim).update(claim=None)
         claim._history_user = user
         claim.delete()
+        bump(campaign.pk)
 
 
 def link_passage(campaign, user, claim_id, passage_id):
@@ -158,6 +162,7 @@ def link_passage(campaign, user, claim_id, passage_id):
         if link is not None and link.status == Status.ACCEPTED:
             raise ClaimError("That passage is already linked to this claim.")
         fields = prefill(campaign, claim, passage)
+        bump(campaign.pk)
         if link is None:
             link = ClaimLink(
                 claim=claim,
@@ -201,6 +206,7 @@ def propose_link(campaign, user, claim_id, passage_id):
                     **prefill(campaign, claim, passage),
                 )
                 _save_by(user, link)
+                bump(campaign.pk)
         except IntegrityError:  # proposed at the same moment by someone else
             return ClaimLink.objects.get(claim=claim, passage=passage), False
         return link, True
@@ -220,6 +226,7 @@ def decide_link(campaign, user, link_id, accept):
         link = _link(campaign, link_id)
         link.status = Status.ACCEPTED if accept else Status.REJECTED
         link.decided_by, link.decided_at = user, timezone.now()
+        bump(campaign.pk)
         return _save_by(user, link, update_fields=DECISION_FIELDS)
 
 
@@ -235,6 +242,7 @@ def update_link(campaign, user, link_id, data):
         if link.value is not None and not link.value_text:
             link.value_text = format(Decimal(link.value).normalize(), "f")
         link.status, link.decided_by, link.decided_at = Status.ACCEPTED, user, timezone.now()
+        bump(campaign.pk)
         return _save_by(user, link)
 
 
@@ -243,6 +251,7 @@ def remove_link(campaign, user, link_id):
         link = _link(campaign, link_id)
         link._history_user = user
         link.delete()
+        bump(campaign.pk)
 
 
 # Suggestions -----------------------------------------------------------------------
@@ -289,6 +298,7 @@ def refresh_suggestions(campaign, limit=SUGGESTIONS_KEPT):
             )
             for rank, row in enumerate(pairs.itertuples(index=False), start=1)
         )
+        bump(campaign.pk)
         return len(pairs)
 
 
@@ -345,6 +355,7 @@ def accept_suggestion(campaign, user, suggestion_id, statement="", claim_id=None
         suggestion.status, suggestion.claim = ClaimSuggestion.Status.ACCEPTED, claim
         suggestion.decided_by, suggestion.decided_at = user, now
         suggestion.save()
+        bump(campaign.pk)
         return claim
 
 
@@ -354,6 +365,7 @@ def reject_suggestion(campaign, user, suggestion_id):
         suggestion.status = ClaimSuggestion.Status.REJECTED
         suggestion.decided_by, suggestion.decided_at = user, timezone.now()
         suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+        bump(campaign.pk)
         return suggestion
 
 

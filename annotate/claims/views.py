@@ -29,7 +29,8 @@ from annotate.claims.tables import (
 )
 from annotate.display import plain_number
 from annotate.downloads import csv_download
-from annotate.models import Membership
+from annotate.jobs import services as jobs
+from annotate.models import Job, Membership
 from annotate.paging import RequestConfig
 from annotate.queue.selectors import redact_outlet
 
@@ -233,13 +234,11 @@ def suggestions(request, slug):
 @login_required
 @require_POST
 def suggestions_refresh(request, slug):
+    """Queue a background job that recomputes the suggestions (one per campaign at a time)
+    and show its page, which links back to the suggestions once they are ready."""
     campaign, role = campaign_for(request, slug, *CURATORS)
-    found = services.refresh_suggestions(campaign)
-    messages.success(
-        request,
-        f"{found} suggestion(s) found; pairs you accepted or rejected are not suggested again.",
-    )
-    return redirect("annotate:claim_suggestions", slug=slug)
+    job = jobs.enqueue_once(Job.Kind.SUGGESTIONS, campaign, request.user)
+    return redirect(job)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from annotate.models.jobs import DataVersionField
 from annotate.queue import keys, ordering
 from annotate.spans import layers
 from corpus.models import Document
@@ -199,9 +200,16 @@ class Campaign(models.Model):
         Document, through="CampaignDocument", related_name="campaigns"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    data_version = DataVersionField(
+        default=0,
+        editable=False,
+        help_text="Goes up by one with every write that changes the campaign's data "
+        "(annotate.jobs.versions.bump); results cached at an older version are out of date.",
+    )
 
     objects = CampaignQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The data version is bookkeeping for cached results, not a configuration change.
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["-created_at", "name"]

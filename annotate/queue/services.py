@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from annotate.jobs.versions import bump
 from annotate.models import Annotation, AnnotationRevision, Assignment, Skip
 from annotate.retry import retry_when_busy
 from annotate.spans.layers import SpanError
@@ -154,6 +155,7 @@ def save_annotation(campaign, reviewer, assignment_id, data, now=None):
             assignment.done_at = now
             assignment.expires_at = None
             assignment.save(update_fields=["status", "done_at", "expires_at"])
+        bump(campaign.pk)
         return annotation, True
 
 
@@ -255,3 +257,4 @@ def skip(campaign, reviewer, assignment_id, reason):
         assignment.claimed_at = None
         assignment.expires_at = None
         assignment.save(update_fields=["reviewer", "status", "claimed_at", "expires_at"])
+        bump(campaign.pk)

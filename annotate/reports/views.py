@@ -1,11 +1,18 @@
-"""Reliability report pages and the export downloads (curators, managers, staff)."""
+"""Reliability report pages and the export downloads (curators, managers, staff).
+
+The per-outlet report of a campaign above CREDENCE_INLINE_ANNOTATIONS annotations is cached
+against the campaign's data version (annotate.jobs.cache.cached_result).
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from annotate.access import CURATORS, campaign_for
 from annotate.downloads import attachment
+from annotate.jobs import cache as jobs
+from annotate.jobs.selectors import status as selectors_status
+from annotate.models import Job
 from annotate.paging import RequestConfig
 from annotate.reports import exports, selectors, span_selectors
 from annotate.reports.charts import forest_plot, share_chart
@@ -34,36 +41,67 @@ def _page(request, campaign, template, **context):
     )
 
 
+def _live_outlets(campaign):
+    """The per-outlet report's parts computed in this request (a small campaign)."""
+    data = selectors.load(campaign)
+    return {
+        "report": selectors.outlet_report_frame(campaign, data),
+        "labels": data.labels,
+        "label_names": data.label_names,
+        "terms": span_selectors.loaded_term_frame(campaign, data, top=span_selectors.TOP_TERMS),
+    }
+
+
 @login_required
 def outlets(request, slug):
+    """The per-outlet report. A small campaign's is computed here; a larger one's comes from
+    the cache kept at the campaign's data version (annotate.jobs), shown marked out of date
+    while one background job recomputes it (a POST asks again after that job failed)."""
     campaign, role = campaign_for(request, slug, *CURATORS)
-    data = selectors.load(campaign)
-    report = selectors.outlet_report_frame(campaign, data)
+    if request.method == "POST":
+        job = jobs.recompute(campaign, Job.Kind.REPORT, request.user)
+        return redirect(job) if job else redirect("annotate:reports", slug=slug)
+    cached = jobs.cached_result(campaign, Job.Kind.REPORT, request.user)
+    job_state = selectors_status(cached.job) if cached.job else None
+    if cached.inline:
+        parts = _live_outlets(campaign)
+    elif cached.payload is None:
+        return _page(
+            request,
+            campaign,
+            "annotate/jobs/computing.html",
+            title="Reliability per outlet",
+            cached=cached,
+            job_state=job_state,
+        )
+    else:
+        parts = cached.payload
+    report, labels, names = parts["report"], parts["labels"], parts["label_names"]
     extra = [c for ext in selectors.OUTLET_EXTENSIONS for c in ext.columns]
-    sample, shares, claims = outlet_tables(report, data.labels, data.label_names, extra)
-    terms = loaded_terms_table(
-        span_selectors.loaded_term_frame(campaign, data, top=span_selectors.TOP_TERMS)
-    )
+    sample, shares, claims = outlet_tables(report, labels, names, extra)
+    terms = loaded_terms_table(parts["terms"])
     for table in (sample, shares, claims, terms):
         if table is not None:
             RequestConfig(request, paginate=False).configure(table)
     return _page(
         request,
         campaign,
-        "annotate/reports/outlets.html",
+        "annotate/reports/outlets.html" if cached.inline else "annotate/jobs/outlets_cached.html",
         sample=sample,
         shares=shares,
         claims=claims,
         terms=terms,
         top_terms=span_selectors.TOP_TERMS,
         totals=selectors.summary(report),
-        labels=data.labels,
-        chart=share_chart(report, data.labels, data.label_names) if len(report) else None,
-        explain=selectors.outlet_explain(data.labels),
+        labels=labels,
+        chart=share_chart(report, labels, names) if len(report) else None,
+        explain=selectors.outlet_explain(labels),
         rating={
             "documents": selectors.MIN_DOCUMENTS_FOR_RATING,
             "share": 100 * selectors.RATED_DOCUMENT_SHARE,
         },
+        cached=None if cached.inline else cached,
+        job_state=job_state,
     )
 
 

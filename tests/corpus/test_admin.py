@@ -1,4 +1,7 @@
-"""The corpus admin: pages answer for staff with a bounded number of queries; the import page."""
+"""The corpus admin: pages answer for staff with a bounded number of queries; the import page,
+which stores the upload and queues its import as a background job (annotate.jobs)."""
+
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -7,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotate.models import Job
 from corpus.models import Document, Passage, Source
+from tests.annotate.jobs.support import job_of, run_jobs
 
 GOOD_CSV = (
     "outlet,title,text,date\n"
@@ -171,16 +176,35 @@ def test_document_changelist_links_to_the_import_page(staff_client, db):
     assert reverse("admin:corpus_document_import") in response.content.decode()
 
 
-def test_uploading_a_csv_imports_it_and_returns_to_the_document_list(
-    staff_client, django_assert_max_num_queries
+def upload(client, data, name="news.csv", mode="sentence"):
+    upload = SimpleUploadedFile(name, data, content_type="text/csv")
+    return client.post(reverse("admin:corpus_document_import"), {"file": upload, "mode": mode})
+
+
+def test_uploading_a_csv_stores_it_and_queues_its_import_on_a_job_page(
+    staff_client, job_files, django_assert_max_num_queries
 ):
-    upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
-    with django_assert_max_num_queries(12):
-        response = staff_client.post(
-            reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
-        )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:corpus_document_changelist")
+    with django_assert_max_num_queries(10):  # nothing is imported inside the request
+        response = upload(staff_client, GOOD_CSV.encode())
+    job = job_of(response)
+    assert response["Location"] == reverse("annotate:job", args=[job.pk])
+    assert (job.kind, job.status, job.campaign, job.created_by.username) == (
+        "corpus_import",
+        "queued",
+        None,
+        "editor",
+    )
+    assert job.args == {"name": "news.csv", "mode": "sentence"}
+    stored = Path(job.input_path)
+    assert stored.parent == job_files and stored.read_bytes() == GOOD_CSV.encode()
+    assert counts() == (0, 0, 0)
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["Uploaded. The import runs in the background; this page follows it."]
+
+
+def test_the_import_job_imports_the_file_and_links_to_the_document_list(staff_client, db):
+    job = job_of(upload(staff_client, GOOD_CSV.encode()))
+    assert run_jobs() == 1
     document = Document.objects.get()
     assert (document.title, str(document.published), document.source.name) == (
         "Markets",
@@ -188,44 +212,42 @@ def test_uploading_a_csv_imports_it_and_returns_to_the_document_list(
         "Evening Star",
     )
     assert document.passages.count() == 3
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == [
-        "1 file(s): 1 document(s) imported with 3 passage(s), 0 already present, 1 new outlet(s), 0 error(s)"
-    ]
+    job.refresh_from_db()
+    summary = "1 file(s): 1 document(s) imported with 3 passage(s), 0 already present, 1 new outlet(s), 0 error(s)"
+    assert (job.status, job.message, job.done, job.total) == ("done", summary, 1, 1)
+    assert not Path(job.input_path).exists()  # the upload is deleted once imported
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    assert summary in html
+    assert f'href="{reverse("admin:corpus_document_changelist")}"' in html
 
 
 def test_uploading_in_paragraph_mode(staff_client, db):
-    upload = SimpleUploadedFile("news.csv", GOOD_CSV.encode(), content_type="text/csv")
-    staff_client.post(
-        reverse("admin:corpus_document_import"), {"file": upload, "mode": "paragraph"}
-    )
+    upload(staff_client, GOOD_CSV.encode(), mode="paragraph")
+    run_jobs()
     assert Document.objects.get().passages.count() == 2
 
 
-def test_a_bad_upload_shows_every_error_and_writes_nothing(
-    seed_corpus, staff_client, django_assert_max_num_queries
+def test_a_bad_upload_fails_its_job_listing_every_error_and_writes_nothing(
+    seed_corpus, staff_client
 ):
     before = counts()
-    upload = SimpleUploadedFile("news.csv", BAD_CSV.encode(), content_type="text/csv")
-    with django_assert_max_num_queries(4):  # the file is refused before any write
-        response = staff_client.post(
-            reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
-        )
-    assert response.status_code == 200
-    html = response.content.decode()
+    job = job_of(upload(staff_client, BAD_CSV.encode()))
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert counts() == before
+    html = staff_client.get(job.get_absolute_url()).content.decode()
     assert "news.csv, line 5: the date &#x27;2023-02-30&#x27; is not YYYY-MM-DD" in html
     assert "Nothing from this file was imported" in html
-    assert counts() == before
+    assert f'href="{reverse("admin:corpus_document_import")}"' in html  # upload it again
 
 
-def test_an_upload_of_an_unsupported_type_is_refused(staff_client, db):
-    upload = SimpleUploadedFile("news.docx", b"binary", content_type="application/octet-stream")
-    response = staff_client.post(
-        reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
-    )
+def test_an_upload_of_an_unsupported_type_is_refused(staff_client, job_files, db):
+    response = upload(staff_client, b"binary", name="news.docx")
     assert response.status_code == 200
     assert "unsupported file type .docx" in response.content.decode()
     assert counts() == (0, 0, 0)
+    assert not Job.objects.exists() and not job_files.exists()
 
 
 def test_an_upload_over_the_size_limit_is_refused(staff_client, db, settings):
@@ -263,3 +285,4 @@ def test_staff_without_change_permission_cannot_import(client, django_user_model
     )
     assert response.status_code == 403
     assert counts() == (0, 0, 0)
+    assert not Job.objects.exists()

@@ -499,3 +499,32 @@ def test_an_archive_whose_members_add_up_past_the_limit_is_refused(db, monkeypat
     report = import_upload("two.zip", buffer.getvalue())
     assert not report.ok and "the archive would unpack to more than" in report.errors[0]
     assert Document.objects.count() == 0
+
+
+# Progress reports (for background import jobs) -------------------------------------------
+
+
+def test_on_progress_hears_reading_the_count_then_each_document_and_changes_nothing(db):
+    first = [article(n) for n in range(3)]
+    data = "".join(json.dumps(r) + "\n" for r in first).encode()
+    import_upload("news.jsonl", data)  # three documents already in
+    heard = []
+    data += "".join(json.dumps(article(n)) + "\n" for n in range(3, 5)).encode()
+
+    report = import_upload(
+        "news.jsonl", data, on_progress=lambda done, total, message: heard.append((done, total))
+    )
+
+    assert (report.created, report.unchanged) == (2, 3)
+    assert heard[0] == (0, None)  # reading and checking: the total is not known yet
+    assert heard[1] == (0, 5)  # every record checked
+    assert heard[2:] == [(3, 5), (4, 5), (5, 5)]  # the present ones count as done
+    assert counts() == (1, 5, Passage.objects.count())
+
+
+def test_a_refused_file_reports_only_its_reading(db):
+    heard = []
+    report = import_upload(
+        "bad.csv", b"outlet,title\nA,B\n", on_progress=lambda *a: heard.append(a[:2])
+    )
+    assert not report.ok and heard == [(0, None)]

@@ -39,6 +39,7 @@ from annotate.queue import services
 from corpus.admin import EXCERPT_CHARS
 from corpus.importer import import_path, import_upload
 from corpus.models import Document, Passage
+from tests.annotate.jobs.support import run_jobs
 from tests.conftest import login, make_campaign
 from tests.hardening.hostile_support import (
     BYLINE,
@@ -368,6 +369,9 @@ def test_admin_import_errors_quote_hostile_cells_escaped(staff):
     response = staff.post(
         reverse("admin:corpus_document_import"), {"file": upload, "mode": "sentence"}
     )
+    assert response.status_code == 302  # queued as a job; its page lists the errors
+    run_jobs()
+    response = staff.get(response["Location"])
     assert response.status_code == 200 and corpus_state() == before
     html = response.content.decode()
     assert_inert(html)

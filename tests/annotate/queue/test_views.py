@@ -288,7 +288,9 @@ def measure(client, campaign, user):
     return {"page": page, "save": save, "revise": revise, "home": home}
 
 
-PAGE_MAX, SAVE_MAX, HOME_MAX = 13, 25, 3  # measured on SQLite and PostgreSQL
+# Save: 26 since every write bumps the campaign's data version (one UPDATE); home: 4 since it asks
+# whether the user may create campaigns (none for staff).
+PAGE_MAX, SAVE_MAX, HOME_MAX = 13, 26, 4  # measured on SQLite and PostgreSQL
 
 
 def test_page_save_and_home_use_a_fixed_number_of_queries_whatever_the_corpus_size(
