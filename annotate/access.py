@@ -39,3 +39,15 @@ def can_curate(role):
 
 def can_manage(role):
     return role in (Role.MANAGER, STAFF)
+
+
+def takes_places(campaign, user, role):
+    """Whether the queue may hand ``user`` passages of ``campaign``: its reviewers, and staff
+    only once they have joined it as a reviewer. Staff see every campaign, but seeing one is
+    not labelling it: an administrator looking round must not use up reviewer places.
+    One query for staff, none otherwise."""
+    if role == Role.REVIEWER:
+        return True
+    if role != STAFF:
+        return False
+    return Membership.objects.filter(campaign=campaign, user=user, role=Role.REVIEWER).exists()

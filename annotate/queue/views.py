@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from annotate.access import CURATORS, campaign_for
+from annotate.access import CURATORS, STAFF, campaign_for, takes_places
 from annotate.campaigns.selectors import reviewer_progress
 from annotate.models import Assignment, CitedSourceType, Confidence, Membership
 from annotate.paging import RequestConfig
@@ -38,6 +38,8 @@ def _was_handed(request, assignment):
 @require_POST
 def next_passage(request, slug):
     campaign, role = campaign_for(request, slug, Role.REVIEWER)
+    if not takes_places(campaign, request.user, role):
+        return _join_first(request, campaign)
     try:
         assignment = services.claim_next(campaign, request.user)
     except services.QueueError as exc:
@@ -88,7 +90,20 @@ def passage(request, slug, pk):
     )
 
 
+def _join_first(request, campaign):
+    """A staff user who is not a reviewer of the campaign is handed nothing (access.takes_places)."""
+    messages.error(
+        request,
+        "You are not a reviewer of this campaign, so no passages are handed to you. "
+        "Join it as a reviewer to label.",
+    )
+    return redirect("annotate:campaign", slug=campaign.slug)
+
+
 def next_passage_after_save(request, campaign):
+    if request.user.is_staff and not takes_places(campaign, request.user, STAFF):
+        messages.success(request, "Saved.")
+        return _join_first(request, campaign)
     try:
         following = services.claim_next(campaign, request.user)
     except services.QueueError as exc:
