@@ -1,10 +1,16 @@
 """Import annotations made elsewhere, so a team can measure its agreement here.
 
+Formats (annotate.interchange.formats): ``csv`` (Credence's own columns, below),
+``labelstudio`` (a Label Studio JSON export) and ``doccano`` (doccano's JSONL export); the
+format is guessed from the file's name and first characters when not given. Each reader
+turns the file into the same rows, which this module checks and writes.
+
 CSV columns: `annotator`, `label`, and either `passage` (a passage id) or
 `document` (a document id) with `position` (the passage's position in it,
 from 0); optional `cited_source`, `cited_type`, `markers` (separated by `;`),
 `confidence`, `note` and `spans`. The file is all or nothing: every unknown reference,
-label, marker, duplicate or bad span is reported with its line and nothing is written.
+label, marker, duplicate or bad span is reported with its line (or task) and nothing is
+written; at most MAX_ERRORS problems are listed, then how many more there are.
 
 `spans` holds the row's evidence spans as a JSON list of objects
 ``{"layer", "label", "start", "end", "text"}`` (annotate.spans.layers): offsets into the
@@ -16,15 +22,16 @@ page stores spans: trimmed and in order. An empty cell is no spans. A scheme tha
 spans is not enforced here: the other tool may not have marked any. Imported annotations
 have no guidelines version: they were not made under this campaign's guidelines.
 
-Annotators are matched to users by user name; a name that is not yet a user
-becomes an inactive account (it cannot log in) so its labels have an owner.
-Each annotation takes a free reviewer place of its passage, by the same
-conditional update the queue uses, so a place a reviewer claims meanwhile is
-never taken over.
+Annotators are matched to users by user name (``annotator`` names one annotator for the
+whole file); a name that is not yet a user becomes an inactive account (it cannot log in)
+so its labels have an owner. Each annotation takes a free reviewer place of its passage by
+a conditional update, as the queue does, so a place a reviewer claims meanwhile is never
+taken over; the writes go in bulk (annotate.interchange.import_writes), a few statements
+per 2,000 annotations.
 """
 
-import csv
-import io
+from __future__ import annotations
+
 import json
 from dataclasses import dataclass, field
 
@@ -33,98 +40,97 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotate.campaigns import services
-from annotate.models import Annotation, AnnotationRevision, Assignment, CitedSourceType, Confidence
+from annotate.interchange import import_writes, selectors
+from annotate.interchange.formats import FORMATS, NEEDS_TEXTS, ReadContext, guess_format
+from annotate.jobs import versions
+from annotate.models import Assignment, CitedSourceType, Confidence
 from annotate.spans.layers import SpanError, clean_spans
 from annotate.spans.selectors import span_labels
 from corpus.models import Passage
 
-REQUIRED = ("annotator", "label")
 USERNAME_MAX = 150  # django.contrib.auth's User.username
+MAX_ERRORS = 100
 
 
 @dataclass
 class AnnotationImport:
     created: int = 0
     users_created: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # at most MAX_ERRORS, then "and N more"
+    problems: int = 0  # how many problems there were in all
+    format: str = ""
 
     @property
     def ok(self):
         return not self.errors
 
+    def refuse(self, name, errors):
+        self.problems = len(errors)
+        self.errors = list(errors[:MAX_ERRORS])
+        if len(errors) > MAX_ERRORS:
+            self.errors.append(f"{name}: … and {len(errors) - MAX_ERRORS} more problem(s)")
+        self.created = self.users_created = 0
 
-def import_annotations(campaign, name, data: bytes, imported_by=None) -> AnnotationImport:
-    result = AnnotationImport()
-    rows = _parse(name, data, result)
-    if result.errors:
+
+def import_annotations(
+    campaign, name, data: bytes, imported_by=None, format=None, annotator=None
+) -> AnnotationImport:
+    """Import the file ``name`` (its bytes ``data``) into ``campaign``, all or nothing.
+
+    ``format``: csv, labelstudio or doccano (guessed when None); ``annotator``: the user
+    name every annotation of the file belongs to (a doccano export per user), else each
+    row's own."""
+    result = AnnotationImport(format=format or guess_format(name, data))
+    if result.format not in FORMATS:
+        result.refuse(name, [f"{name}: unknown format {result.format!r} ({', '.join(FORMATS)})"])
         return result
-    if not rows:
-        result.errors.append(f"{name}: no annotations found")
+    context = ReadContext(annotator=(annotator or "").strip() or None)
+    if result.format in NEEDS_TEXTS:
+        context.passages = selectors.passage_texts(campaign)
+        context.vocabulary = selectors.vocabulary(campaign)
+    parsed = FORMATS[result.format](name, data, context)
+    if parsed.errors:
+        result.refuse(name, parsed.errors)
+        return result
+    if not parsed.rows:
+        result.refuse(name, [f"{name}: no annotations found"])
         return result
     with transaction.atomic():
         services.sync_slots(campaign)
-        _resolve_and_write(campaign, name, rows, result, imported_by)
-        if result.errors:
+        errors = _resolve_and_write(campaign, name, parsed.rows, result, imported_by, context)
+        if errors:
             transaction.set_rollback(True)
-            result.created = result.users_created = 0
+            result.refuse(name, errors)
+        else:
+            versions.bump(campaign.pk)  # last: cached results at the old version go stale
     return result
 
 
-def _parse(name, data, result):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        result.errors.append(f"{name}, line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x})")
-        return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in columns]
-    if "passage" not in columns and not {"document", "position"} <= set(columns):
-        missing.append("passage (or document and position)")
-    if missing:
-        result.errors.append(f"{name}, line 1: missing column(s) {', '.join(missing)}")
-        return []
-    reader.fieldnames = columns
-    rows = []
-    try:
-        for row in reader:
-            if None in row:
-                result.errors.append(f"{name}, line {reader.line_num}: more cells than columns")
-                continue
-            cells = {k: (v or "").strip() for k, v in row.items()}
-            if any("\x00" in v for v in cells.values()):  # PostgreSQL cannot store NUL in text
-                result.errors.append(
-                    f"{name}, line {reader.line_num}: a cell contains a NUL character"
-                )
-                continue
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        result.errors.append(f"{name}, line {reader.line_num}: malformed CSV ({exc})")
-    return rows
-
-
-def _resolve_and_write(campaign, name, rows, result, imported_by):
+def _resolve_and_write(campaign, name, rows, result, imported_by, context):
+    """Check every row, then write them all; returns the errors (nothing is kept then)."""
     labels = set(campaign.scheme.labels.values_list("value", flat=True))
     markers = set(campaign.scheme.markers.values_list("value", flat=True))
     cited_types = {v for v, _ in CitedSourceType.choices}
     confidences = {v for v, _ in Confidence.choices}
-    in_campaign = Passage.objects.filter(document__campaigndocument__campaign=campaign)
     by_id, by_position, boilerplate = {}, {}, set()
-    for pk, doc, pos, kind in in_campaign.values_list("pk", "document_id", "position", "kind"):
+    for pk, doc, pos, kind in selectors.campaign_passages(campaign).values_list(
+        "pk", "document_id", "position", "kind"
+    ):
         by_id[str(pk)] = by_position[(str(doc), str(pos))] = pk
         if kind == Passage.Kind.BOILERPLATE:
             boilerplate.add(pk)
     User = get_user_model()
+    names = sorted({r.get("annotator", "") for _, r in rows})
     users = {
-        u.username: u for u in User.objects.filter(username__in={r["annotator"] for _, r in rows})
+        u.username: u
+        for i in range(0, len(names), import_writes.READ_BATCH)
+        for u in User.objects.filter(username__in=names[i : i + import_writes.READ_BATCH])
     }
     slots = _places(campaign)
-    spans_of = _span_checker(campaign, rows)
+    spans_of = _span_checker(campaign, rows, context.passages)
     seen = set()
-    pending = []
-    for line, row in rows:
-        where = f"{name}, line {line}"
+    pending, errors = [], []
+    for where, row in rows:
         problems = []
         if row.get("passage"):
             passage_id = by_id.get(row["passage"])
@@ -138,9 +144,10 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
                 )
         if passage_id in boilerplate:
             problems.append("the passage is boilerplate, which this campaign does not annotate")
-        if not row["annotator"]:
+        annotator = row.get("annotator", "")
+        if not annotator:
             problems.append("the annotator is empty")
-        elif len(row["annotator"]) > USERNAME_MAX:
+        elif len(annotator) > USERNAME_MAX:
             problems.append(f"the annotator name is longer than {USERNAME_MAX} characters")
         if row["label"] not in labels:
             problems.append(
@@ -158,7 +165,7 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             problems.append(f"unknown confidence {confidence!r} (low, medium or high)")
         if len(row.get("cited_source", "")) > 300:
             problems.append("cited_source is longer than 300 characters")
-        key = (passage_id, row["annotator"])
+        key = (passage_id, annotator)
         if passage_id is not None and key in seen:
             problems.append("this annotator already labelled this passage earlier in the file")
         seen.add(key)
@@ -168,74 +175,58 @@ def _resolve_and_write(campaign, name, rows, result, imported_by):
             if problem:
                 problems.append(problem)
         if problems:
-            result.errors.append(f"{where}: {'; '.join(problems)}")
+            errors.append(f"{name}, {where}: {'; '.join(problems)}")
             continue
-        pending.append((where, passage_id, row, marker_list, confidence, spans))
-    if result.errors:
-        return
+        pending.append(
+            import_writes.Pending(where, passage_id, annotator, row, marker_list, confidence, spans)
+        )
+    if errors:
+        return errors
+    errors = import_writes.plan_places(name, pending, slots, users, campaign.overlap)
+    if errors:
+        return errors
+    result.users_created = import_writes.create_users({row.annotator for row in pending}, users)
+    for row in pending:
+        row.user_id = users[row.annotator].pk
     now = timezone.now()
-    for where, passage_id, row, marker_list, confidence, spans in pending:
-        user = users.get(row["annotator"])
-        if user is None:
-            user = User.objects.create_user(username=row["annotator"], is_active=False)
-            users[row["annotator"]] = user
-            result.users_created += 1
-        places = slots.get(passage_id, [])
-        if any(a.reviewer_id == user.pk for a in places):
-            result.errors.append(
-                f"{where}: {row['annotator']} already has an annotation or a claim on this passage"
-            )
-            continue
-        place = _take_place(places, user, now)
-        if place is None:
-            result.errors.append(
-                f"{where}: the passage already has {campaign.overlap} reviewers; raise the campaign's overlap to import more"
-            )
-            continue
-        annotation = Annotation.objects.create(
-            assignment=place,
-            label=row["label"],
-            cited_source=row.get("cited_source", ""),
-            cited_type=row.get("cited_type", ""),
-            markers=marker_list,
-            spans=spans,
-            confidence=confidence,
-            note=row.get("note", ""),
-        )
-        AnnotationRevision.objects.create(
-            annotation=annotation,
-            changed_by=imported_by or user,
-            changed_at=now,
-            before=None,
-            after=annotation.snapshot(),
-        )
-        result.created += 1
+    errors = import_writes.take_places(name, campaign, pending, now)
+    if errors:
+        return errors
+    result.created = import_writes.write_annotations(pending, imported_by, now)
+    return []
 
 
-def _span_checker(campaign, rows):
+def _span_checker(campaign, rows, passages=None):
     """A function (passage id, spans cell) -> (cleaned spans, problem or None).
 
-    Only when some row has a spans cell are the scheme's span labels and the campaign's
-    passage texts read (three queries at most, whatever the number of rows); rows without
-    spans are never checked.
+    Only when some row has spans are the scheme's span labels and the campaign's passage
+    texts read (three queries at most, whatever the number of rows, and none for the texts
+    when the reader already had them); rows without spans are never checked. A cell is a
+    JSON text (CSV) or an already decoded list (the other formats).
     """
     if not any(cells.get("spans") for _, cells in rows):
         return None
     labels = span_labels(campaign.scheme)
-    texts = {
-        pk: (text, start)
-        for pk, text, start in Passage.objects.filter(
-            document__campaigndocument__campaign=campaign
-        ).values_list("pk", "text", "start")
-    }
+    if passages is not None:
+        texts = {p.id: (p.text, p.start) for p in passages.by_id.values()}
+    else:
+        texts = {
+            pk: (text, start)
+            for pk, text, start in selectors.campaign_passages(campaign).values_list(
+                "pk", "text", "start"
+            )
+        }
 
     def check(passage_id, cell):
-        try:
-            raw = json.loads(cell)
-        except json.JSONDecodeError as exc:
-            return [], f"spans is not valid JSON ({exc.msg} at character {exc.pos + 1})"
-        except RecursionError:
-            return [], "spans is nested too deeply to be a list of spans"
+        if isinstance(cell, str):
+            try:
+                raw = json.loads(cell)
+            except json.JSONDecodeError as exc:
+                return [], f"spans is not valid JSON ({exc.msg} at character {exc.pos + 1})"
+            except RecursionError:
+                return [], "spans is nested too deeply to be a list of spans"
+        else:
+            raw = cell
         text, start = texts[passage_id]
         try:
             return clean_spans(raw, passage_text=text, passage_start=start, labels=labels), None
@@ -248,29 +239,12 @@ def _span_checker(campaign, rows):
 
 
 def _places(campaign):
-    """The campaign's reviewer places, by passage id."""
+    """The campaign's reviewer places (import_writes.Place), by passage id (one query)."""
     slots = {}
-    for a in Assignment.objects.filter(campaign=campaign).only(
-        "id", "passage_id", "slot", "reviewer_id", "status"
+    for place in (
+        Assignment.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("pk", "passage_id", "slot", "reviewer_id", "status")
     ):
-        slots.setdefault(a.passage_id, []).append(a)
+        slots.setdefault(place[1], []).append(import_writes.Place(*place))
     return slots
-
-
-def _take_place(places, user, now):
-    """Give the user a free place of the passage, or None when every place is taken.
-
-    Conditional update, as in annotate.queue.services.claim_next: a place a reviewer claimed since the
-    places were read is not free any more and is left alone.
-    """
-    for place in sorted(places, key=lambda a: a.slot):
-        if place.status != Assignment.Status.OPEN:
-            continue
-        taken = Assignment.objects.filter(pk=place.pk, status=Assignment.Status.OPEN).update(
-            reviewer=user, status=Assignment.Status.DONE, done_at=now
-        )
-        if taken:
-            place.reviewer, place.status, place.done_at = user, Assignment.Status.DONE, now
-            return place
-        place.refresh_from_db(fields=["reviewer", "status"])
-    return None

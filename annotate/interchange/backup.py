@@ -21,7 +21,8 @@ Bump VERSION only for incompatible changes to existing sections.
 Not carried: the configuration and claims change log (django-simple-history's
 ``Historical*`` tables). It is this installation's audit trail of who edited what in
 the admin and on the pages; the research record (annotations, decisions and their
-revisions) is carried in full. A restored campaign's log starts at the restore.
+revisions) is carried in full. A restored campaign's log starts at the restore. Nor are
+background jobs, cached results and API tokens (``is_operational``).
 """
 
 import gzip
@@ -64,6 +65,13 @@ USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "dat
 def is_audit_trail(model):
     """A django-simple-history table: left out of backups (see the module docstring)."""
     return hasattr(model, "instance_type") and model.__name__.startswith("Historical")
+
+
+def is_operational(model):
+    """Background jobs, cached results and API tokens: this installation's work state and
+    credentials, not research data; a restored campaign computes its own results, and its
+    users make their own tokens."""
+    return model.__name__ in ("Job", "ComputedResult", "ApiToken")
 
 
 class BackupError(Exception):
