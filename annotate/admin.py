@@ -2,18 +2,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from annotate.api import services as api_services
 from annotate.campaigns import services
+from annotate.jobs.versions import bump
 from annotate.models import (
     Adjudication,
     AdjudicationRevision,
     Annotation,
     AnnotationRevision,
+    ApiToken,
     BiasMarker,
     Campaign,
     CampaignDocument,
     Claim,
     ClaimLink,
     ClaimSuggestion,
+    ComputedResult,
+    Job,
     Label,
     LabelScheme,
     Membership,
@@ -64,6 +69,13 @@ class LabelSchemeAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [LabelInline, BiasMarkerInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Label and marker names appear in every computed report: results cached for the
+        # campaigns using this scheme are out of date now.
+        for campaign_id in form.instance.campaigns.values_list("pk", flat=True):
+            bump(campaign_id)
+
 
 class CampaignDocumentInline(admin.TabularInline):
     model = CampaignDocument
@@ -100,6 +112,7 @@ class CampaignAdmin(HistoryAdmin):
         # sync_slots does both, in the admin's transaction.
         if form.instance.is_active:
             services.sync_slots(form.instance)
+        bump(form.instance.pk)  # documents, members or settings may have changed
 
     @admin.action(description="Activate (hand passages out to reviewers)")
     def activate(self, request, queryset):
@@ -234,3 +247,45 @@ class BiasMarkerChangeAdmin(ChangeLogAdmin):
     shown = ["scheme", "value", "name", "position"]
     list_filter = ["scheme", "history_type"]
     list_select_related = ["history_user", "scheme"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see every token by name and prefix and can revoke one; nobody sees a secret
+    (only its digest is stored, and it is not shown) or makes a token here: a token is shown
+    once, on its owner's API tokens page."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke (requests with these tokens fail from now on)")
+    def revoke(self, request, queryset):
+        revoked = [api_services.revoke_token(t.user, t.pk) for t in queryset]
+        messages.success(request, f"{len(revoked)} token(s) revoked.")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs as their pages show them; run and retried by the worker, not here."""
+
+    list_display = ["pk", "kind", "status", "campaign", "created_by", "created_at", "done", "total"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["campaign", "created_by"]
+
+
+@admin.register(ComputedResult)
+class ComputedResultAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "kind", "data_version", "computed_at"]
+    list_select_related = ["campaign"]
+    exclude = ["payload"]

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("annotate.reports.urls")),
     path("", include("annotate.claims.urls")),
     path("", include("annotate.history.urls")),
+    path("", include("annotate.jobs.urls")),
+    path("", include("annotate.api.urls")),
 ]

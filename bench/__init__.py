@@ -6,7 +6,8 @@
     .venv/bin/python -m bench.export [--database-url URL] [--passages N]
     .venv/bin/python -m bench.claims [--documents N]
     .venv/bin/python -m bench.import_corpus [--documents N] [--megabytes MB]
-    .venv/bin/python -m bench.load [--reviewers 50] [--seconds 60] [--sqlite]
+    .venv/bin/python -m bench.load [--reviewers 50] [--seconds 60] [--sqlite] [--hog N]
+    .venv/bin/python -m bench.interchange [--passages N] [--database-url URL]
 
 Shared set-up: `database` (the throwaway database and Django), `synthetic` (outlets,
 documents, passages, a campaign, reviewers), `labelled_campaign` (the million-annotation

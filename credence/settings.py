@@ -140,6 +140,18 @@ INSTALLED_APPS = [
     "simple_history",
     "corpus",
     "annotate",
+    # Background jobs (annotate.jobs): django-tasks defines tasks, django-tasks-db keeps
+    # them in this database (no broker to run) and runs them with `manage.py db_worker`.
+    # annotate.jobs is listed before django_tasks_db so that its db_worker, which first
+    # settles jobs a killed worker left running (mark_stale), is the one manage.py runs.
+    "annotate.jobs",
+    "django_tasks",
+    "django_tasks_db",
+    # The REST API (annotate.api): Django REST Framework, its OpenAPI schema and docs page
+    # (drf-spectacular), with the docs page's scripts served from here (sidecar), not a CDN.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -224,19 +236,46 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Imports. The admin's upload form imports inside the request, so an upload must
-# be imported before gunicorn kills the worker: the README's production command
-# sets --timeout GUNICORN_TIMEOUT_SECONDS (gunicorn's default, 30 s, killed a 50 MB
-# upload). bench/import_corpus.py imported 30 MB in 29 s on an idle 2-core machine
-# and 32.8 MB in 102 s at load average 5.4, so an upload of CREDENCE_MAX_UPLOAD_MB
-# takes about 80 s on that busy machine, a quarter of the timeout. Larger files go
-# through `manage.py import_corpus`, which has no time limit.
+# Imports. The admin's upload form stores the file and a background job imports it, so
+# the request only has to receive the upload. The limit stays: the worker reads a file
+# whole (bench/import_corpus.py imported 30 MB in 29 s on an idle 2-core machine and
+# 32.8 MB in 102 s at load average 5.4). Larger files go through `manage.py
+# import_corpus`. --timeout GUNICORN_TIMEOUT_SECONDS still covers a slow upload.
 GUNICORN_TIMEOUT_SECONDS = 300
 CREDENCE_MAX_UPLOAD_MB = env_positive("CREDENCE_MAX_UPLOAD_MB", 25)
 # One document longer than this is refused with its file and line: a 5 MB line
 # became 80,645 passages no reviewer could read. 500,000 characters is about
 # 80,000 words, several times the longest feature article.
 CREDENCE_MAX_DOCUMENT_CHARS = env_positive("CREDENCE_MAX_DOCUMENT_CHARS", 500_000)
+
+# Background jobs (annotate.jobs). Every environment, tests included, queues tasks in the
+# database as production does: a job's row and its task's row are written in one
+# transaction, so a worker never meets a task whose job is not committed, nor a job whose
+# task was lost. Tests run the queued tasks in this process with the worker's own code
+# (tests/annotate/jobs/support.py: db_worker's Worker.run_task) and once with a real
+# `manage.py db_worker` process. The immediate backend is not used: it would run a job
+# inside the request that asked for it, which is what jobs are for avoiding.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A running job whose worker has given no sign of life (a progress report) for this long
+# is taken for dead: queued once more, then failed (annotate.jobs.services.mark_stale).
+CREDENCE_JOB_STALE_SECONDS = env_positive("CREDENCE_JOB_STALE_SECONDS", 120)
+# Uploads wait here, written in chunks, until their import job has run; a worker must see
+# the same folder as the web server.
+CREDENCE_JOB_FILES = Path(env("CREDENCE_JOB_FILES") or BASE_DIR / "var" / "jobs")
+# The admin's Import documents form (corpus) hands its upload to this function, which
+# stores it and queues the import job: configured here, because the corpus app never
+# imports annotate.
+CREDENCE_CORPUS_IMPORT_JOB = "annotate.jobs.uploads.enqueue_corpus_upload"
+# The Agreement page and the per-outlet report of a campaign with at most this many
+# annotations are computed inside the request, as before (726 annotations: 0.12 s and
+# 0.08 s on a 2-core machine); a larger campaign's come from a cache kept at its data
+# version and refreshed by a background job (annotate.jobs.cache). 0: always the cache.
+CREDENCE_INLINE_ANNOTATIONS = env_int("CREDENCE_INLINE_ANNOTATIONS", 5000)
 
 # How long a passage handed out by "next passage" stays reserved for a reviewer.
 CREDENCE_CLAIM_MINUTES = env_int("CREDENCE_CLAIM_MINUTES", 30)
@@ -320,3 +359,30 @@ LOGGING = {
 # change, when and by whom; it never reverts one, because a revert would save the old
 # row without the services' rules (new reviewer slots, queue re-sequencing).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# REST API (annotate.api). Personal tokens (hashed) or the browser session; every request
+# must be authenticated, and the views apply the pages' own access rules on top. Errors
+# are JSON with a message (annotate.api.errors); lists page by cursor.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "annotate.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages use inline scripts and styles, which the site's
+    # Content-Security-Policy refuses; /api/docs/ is the browsable documentation.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "annotate.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Credence API",
+    "DESCRIPTION": "Campaigns, annotations, agreement, reports and claims. Authenticate with "
+    "a personal token from your API tokens page: 'Authorization: Bearer cred_…'.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

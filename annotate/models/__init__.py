@@ -10,6 +10,8 @@ from annotate.models.campaigns import (
     Membership,
 )
 from annotate.models.claims import Claim, ClaimLink, ClaimSuggestion
+from annotate.models.jobs import ComputedResult, Job
+from annotate.models.tokens import ApiToken
 from annotate.models.work import (
     Annotation,
     AnnotationRevision,
@@ -20,6 +22,7 @@ from annotate.models.work import (
 )
 
 __all__ = [
+    "ApiToken",
     "Adjudication",
     "AdjudicationRevision",
     "Annotation",
@@ -32,7 +35,9 @@ __all__ = [
     "Claim",
     "ClaimLink",
     "ClaimSuggestion",
+    "ComputedResult",
     "Confidence",
+    "Job",
     "Label",
     "LabelScheme",
     "Membership",

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 
+from annotate.api.services import create_token
 from annotate.claims import services as claims
-from annotate.models import Annotation, Assignment, ClaimSuggestion, Membership
+from annotate.models import Annotation, Assignment, ClaimSuggestion, Job, Membership
 from annotate.queue import services
 from corpus.models import Passage
 
@@ -80,6 +81,10 @@ def world(campaign, other_campaign, users):
         alice_place=alice_place,
         bob_place=bob_place,
         alice_annotation=alice_annotation,
+        alice_token=create_token(users["alice"], "walk")[0],
+        job=Job.objects.create(
+            kind=Job.Kind.AGREEMENT, campaign=campaign, created_by=users["carol"]
+        ),
         membership=lambda username: Membership.objects.get(
             campaign=campaign, user__username=username
         ),

@@ -13,7 +13,11 @@ login page unless the route is public.
 
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.conftest import PASSWORD
+
+WALK_DOCUMENT = b'{"outlet": "Walk", "title": "Walk", "text": "A sentence to import."}\n'
 
 ANONYMOUS, OUTSIDER, REVIEWER, CURATOR, MANAGER, STAFF = (
     "anonymous",
@@ -32,6 +36,9 @@ ANNOTATORS = frozenset({REVIEWER, STAFF})  # staff may take places too
 OWN_WORK = frozenset({REVIEWER})  # only the reviewer who holds the place, not even staff
 CURATORS = frozenset({CURATOR, MANAGER, STAFF})
 MANAGERS = frozenset({MANAGER, STAFF})
+# New campaigns: staff, and users with annotate.add_campaign (none of the world's members).
+CAMPAIGN_CREATORS = frozenset({STAFF})
+STAFF_ONLY = frozenset({STAFF})  # joining a campaign as a reviewer: staff who see it anyway
 
 GET, POST, GET_POST = "GET", "POST", "GET+POST"
 
@@ -85,12 +92,59 @@ def the_claim(world):
     return {"claim": world.claim.pk}
 
 
+def walk_documents(world):
+    return {"file": SimpleUploadedFile("walk.jsonl", WALK_DOCUMENT)}
+
+
+def walk_annotations(world):
+    passage = world.suggestion.passage_a_id
+    return {
+        "file": SimpleUploadedFile(
+            "walk.csv", f"annotator,label,passage\nx,opinion,{passage}\n".encode()
+        )
+    }
+
+
+def api_document_ids(world):
+    return {"ids": [world.campaign.documents.order_by("pk").values_list("pk", flat=True)[0]]}
+
+
+def alices_token(world):
+    return {"token_id": world.alice_token.pk}
+
+
 def own_annotation(world):
     return {"slug": world.campaign.slug, "annotation_id": world.alice_annotation.pk}
 
 
 def first_version(world):
     return {"slug": world.campaign.slug, "version": 1}
+
+
+def carols_job(world):
+    """A job carol (curator) started on the campaign: hers, its curators', managers', staff's.
+    The world's own job when it has one (a GET must write nothing after its snapshot)."""
+    from annotate.models import Job
+
+    if getattr(world, "job", None) is None:
+        world.job = Job.objects.create(
+            kind=Job.Kind.AGREEMENT, campaign=world.campaign, created_by=world.users["carol"]
+        )
+    return {"pk": world.job.pk}
+
+
+def new_campaign_form(world):
+    return {
+        "name": "Second campaign",
+        "scheme": world.campaign.scheme_id,
+        "overlap": 2,
+        "queue_order": "reading",
+        "queue_block": 3,
+    }
+
+
+def a_document(world):
+    return {"ids": str(world.other_campaign.documents.first().pk)}
 
 
 @dataclass(frozen=True)
@@ -103,6 +157,7 @@ class Route:
     )  # body of the POST, or a function of the world giving it
     ok: int | None = None  # status for allowed users; default 200 for GET, 302 for POST
     public: bool = False  # anonymous visitors are not sent to the login page
+    anonymous: int | None = None  # the API answers anonymous visitors with this (401), no page
 
     def body(self, world):
         return self.data(world) if callable(self.data) else self.data
@@ -144,6 +199,12 @@ ROUTES = {
     "annotate:manage_settings": Route(POST, MANAGERS, data=SETTINGS_FORM),
     "annotate:add_member": Route(POST, MANAGERS, data={"username": "olga", "role": "reviewer"}),
     "annotate:remove_member": Route(POST, MANAGERS, daves_membership),
+    # Setting a campaign up (annotate/campaigns/setup.py)
+    "annotate:campaign_new": Route(GET_POST, CAMPAIGN_CREATORS, no_args, data=new_campaign_form),
+    "annotate:campaign_documents": Route(GET_POST, MANAGERS, data=a_document),
+    "annotate:campaign_activate": Route(POST, MANAGERS),
+    "annotate:campaign_close": Route(POST, MANAGERS),
+    "annotate:campaign_join": Route(POST, STAFF_ONLY),
     # annotate/urls_adjudication.py
     "annotate:adjudication": Route(GET, CURATORS),
     "annotate:adjudication_decided": Route(GET, CURATORS),
@@ -182,4 +243,45 @@ ROUTES = {
     "annotate:report_reviewers": Route(GET, CURATORS),
     "annotate:report_comparisons": Route(GET, CURATORS),
     "annotate:export": Route(GET, CURATORS, export),
+    # annotate/jobs/urls.py: a job is seen by its creator, staff, its campaign's curators
+    "annotate:job": Route(GET, CURATORS, carols_job),
+    "annotate:job_status": Route(GET, CURATORS, carols_job),
+    # annotate/api/urls.py: tokens are each user's own; the API keeps the pages' rules and
+    # answers anonymous callers 401 (a script has no login page to go to).
+    "annotate:api_tokens": Route(GET, USERS, no_args),
+    "annotate:api_token_create": Route(POST, USERS, no_args, data={"name": "walk"}, ok=201),
+    "annotate:api_token_revoke": Route(POST, OWN_WORK, alices_token),
+    # The schema and its docs page describe the API, not anyone's data: open to everyone.
+    "annotate:api_schema": Route(GET, EVERYONE, no_args, public=True),
+    "annotate:api_docs": Route(GET, EVERYONE, no_args, public=True),
+    "annotate:api_campaigns": Route(GET, USERS, no_args, anonymous=401),
+    "annotate:api_campaign": Route(GET, MEMBERS, anonymous=401),
+    "annotate:api_annotations": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_annotations_stream": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_agreement": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_export": Route(GET, CURATORS, export, anonymous=401),
+    "annotate:api_claims": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_campaign_progress": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_job": Route(GET, CURATORS, carols_job, anonymous=401),
+    "annotate:api_campaign_create": Route(
+        POST, frozenset({STAFF}), no_args, data={"name": "Walk study"}, ok=201, anonymous=401
+    ),
+    "annotate:api_corpus_import": Route(
+        POST, frozenset({STAFF}), no_args, data=walk_documents, ok=202, anonymous=401
+    ),
+    "annotate:api_annotation_import": Route(
+        POST, CURATORS, data=walk_annotations, ok=202, anonymous=401
+    ),
+    "annotate:api_campaign_documents": Route(
+        POST, MANAGERS, data=api_document_ids, ok=200, anonymous=401
+    ),
+    "annotate:api_campaign_members": Route(
+        POST, MANAGERS, data={"username": "dave", "role": "reviewer"}, ok=200, anonymous=401
+    ),
+    "annotate:api_campaign_settings": Route(
+        POST, MANAGERS, data={"guidelines": "Label each passage."}, ok=200, anonymous=401
+    ),
+    # The world's campaign is active already: a manager reaches the service, which refuses.
+    "annotate:api_campaign_activate": Route(POST, MANAGERS, ok=400, anonymous=401),
+    "annotate:api_campaign_close": Route(POST, MANAGERS, ok=200, anonymous=401),
 }

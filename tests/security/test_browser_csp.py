@@ -13,7 +13,14 @@ from tests.browser_support import log_in, new_page
 from tests.conftest import PASSWORD
 from tests.security.routes import MANAGER, POST, ROUTES
 
-DOWNLOADS = {"annotate:agreement_csv", "annotate:claims_csv", "annotate:export"}
+DOWNLOADS = {
+    "annotate:agreement_csv",
+    "annotate:claims_csv",
+    "annotate:export",
+    "annotate:api_annotations_stream",
+    "annotate:api_export",
+    "annotate:api_schema",  # the OpenAPI file itself
+}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
