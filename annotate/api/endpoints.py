@@ -8,6 +8,7 @@ browser session. Big lists page by cursor, or stream as JSON lines.
 import json
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -15,13 +16,18 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from annotate.access import CURATORS, campaign_for
-from annotate.agreement.selectors import agreement_tables
+from annotate.agreement.selectors import TABLES, agreement_tables
+from annotate.agreement.span_selectors import SPAN_TABLES, span_tables
 from annotate.api import pagination
 from annotate.campaigns.selectors import campaigns_with_progress, reviewer_progress
 from annotate.claims.selectors import claims_overview
-from annotate.downloads import attachment
-from annotate.models import Annotation, Campaign
+from annotate.downloads import attachment, csv_chunks, frame_rows
+from annotate.jobs import cache as jobs_cache
+from annotate.jobs.results import agreement_parts
+from annotate.jobs.selectors import status as job_status
+from annotate.models import Annotation, Campaign, Job
 from annotate.reports import exports
+from annotate.reports import selectors as report_selectors
 
 ANNOTATION_FIELDS = {
     "id": "pk",
@@ -139,13 +145,77 @@ def _records(frame):
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
-@extend_schema(responses=dict)
+def _computing(cached):
+    """202 with the job computing the campaign's current tables (as the page's notice)."""
+    job = cached.job
+    body = {
+        "status": "computing",
+        "detail": "This campaign is large: its tables are being computed in the background.",
+        "last_computed_at": cached.computed_at,
+    }
+    if job is not None:
+        body["job"] = job_status(job)
+        body["job"]["status_url"] = reverse("annotate:api_job", args=[job.pk])
+    return Response(body, status=202)
+
+
+@extend_schema(
+    responses={200: dict, 202: dict, (200, "text/csv"): bytes},
+    parameters=[
+        OpenApiParameter("table", str, description="one table, e.g. overall, outlets, spans"),
+        OpenApiParameter("as", str, description="json (default) or csv, with table"),
+    ],
+)
 @api_view(["GET"])
 def agreement(request, slug):
-    """The Agreement page's tables as JSON: {table name: [rows]}."""
+    """The Agreement page's tables as JSON ({table: [rows]}), or one ``table`` as JSON or
+    CSV (``as=csv``). Large campaigns answer from the cache of the current data
+    version; while it is being computed, 202 with the job to follow."""
     campaign, role = campaign_for(request, slug, *CURATORS)
-    tables = agreement_tables(campaign)
-    return Response({name: _records(frame) for name, frame in tables.items()})
+    wanted = request.query_params.get("table")
+    if wanted and wanted not in TABLES and wanted not in SPAN_TABLES:
+        raise NotFound(f"No table “{wanted}”; choose from {', '.join([*TABLES, *SPAN_TABLES])}.")
+    cached = jobs_cache.cached_result(campaign, Job.Kind.AGREEMENT, request.user)
+    if cached.inline:
+        tables = dict(agreement_tables(campaign))
+        tables.update(span_tables(campaign))
+    elif cached.fresh:
+        data, spans = agreement_parts(cached.payload)
+        tables = {**dict(data), **dict(spans)}
+    else:
+        return _computing(cached)
+    tables = {name: frame for name, frame in tables.items() if hasattr(frame, "to_json")}
+    if not wanted:
+        return Response({name: _records(frame) for name, frame in tables.items()})
+    frame = tables[wanted]
+    if request.query_params.get("as") == "csv":
+        return attachment(
+            csv_chunks(list(frame.columns), frame_rows(frame)),
+            f"{campaign.slug}-agreement-{wanted}.csv",
+        )
+    return Response({wanted: _records(frame)})
+
+
+REPORTS = {
+    "outlets": lambda campaign, anonymise: report_selectors.outlet_report_frame(campaign),
+    "documents": lambda campaign, anonymise: report_selectors.document_report_frame(campaign),
+    "comparisons": lambda campaign, anonymise: report_selectors.comparison_frame(campaign),
+    "reviewers": lambda campaign, anonymise: report_selectors.reviewer_report_frame(
+        campaign, anonymise=anonymise
+    ),
+}
+
+
+@extend_schema(responses=dict, parameters=[OpenApiParameter("anonymise", bool)])
+@api_view(["GET"])
+def report(request, slug, table):
+    """A reliability report table as JSON rows: outlets, documents, reviewers or
+    comparisons (the same numbers as the report pages and their CSV exports)."""
+    campaign, role = campaign_for(request, slug, *CURATORS)
+    if table not in REPORTS:
+        raise NotFound(f"No report “{table}”; choose from {', '.join(REPORTS)}.")
+    anonymise = request.query_params.get("anonymise") in ("1", "true", "yes")
+    return Response({"results": _records(REPORTS[table](campaign, anonymise))})
 
 
 @extend_schema(

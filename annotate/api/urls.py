@@ -36,6 +36,11 @@ urlpatterns = [
     ),
     path("api/v1/campaigns/<slug:slug>/claims/", endpoints.claims, name="api_claims"),
     path(
+        "api/v1/campaigns/<slug:slug>/reports/<str:table>/",
+        endpoints.report,
+        name="api_report",
+    ),
+    path(
         "api/v1/campaigns/<slug:slug>/documents/",
         write_endpoints.add_documents,
         name="api_campaign_documents",

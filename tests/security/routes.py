@@ -109,6 +109,10 @@ def api_document_ids(world):
     return {"ids": [world.campaign.documents.order_by("pk").values_list("pk", flat=True)[0]]}
 
 
+def outlets_report(world):
+    return {"slug": world.campaign.slug, "table": "outlets"}
+
+
 def alices_token(world):
     return {"token_id": world.alice_token.pk}
 
@@ -262,6 +266,7 @@ ROUTES = {
     "annotate:api_export": Route(GET, CURATORS, export, anonymous=401),
     "annotate:api_claims": Route(GET, CURATORS, anonymous=401),
     "annotate:api_campaign_progress": Route(GET, CURATORS, anonymous=401),
+    "annotate:api_report": Route(GET, CURATORS, outlets_report, anonymous=401),
     "annotate:api_job": Route(GET, CURATORS, carols_job, anonymous=401),
     "annotate:api_campaign_create": Route(
         POST, frozenset({STAFF}), no_args, data={"name": "Walk study"}, ok=201, anonymous=401

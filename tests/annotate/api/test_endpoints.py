@@ -163,3 +163,47 @@ def test_the_openapi_schema_names_every_endpoint_and_the_docs_page_answers(clien
     )
     docs = client.get(reverse("annotate:api_docs"))
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_one_agreement_table_comes_as_json_or_csv(api, campaign, users):
+    label(campaign, users["alice"], 3)
+    label(campaign, users["bob"], 3)
+    client = api("carol")
+    url = reverse("annotate:api_agreement", args=[campaign.slug])
+    rows = client.get(url + "?table=reviewers").json()["reviewers"]
+    assert {r["annotator"] for r in rows} == {"alice", "bob"}
+    csv = client.get(url + "?table=reviewers&as=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert csv.content.decode().splitlines()[0].startswith("annotator")
+    unknown = client.get(url + "?table=nothing")
+    assert unknown.status_code == 404 and "choose from" in unknown.json()["error"]
+
+
+def test_a_large_campaigns_agreement_answers_202_with_its_job_then_the_tables(
+    api, campaign, users, settings
+):
+    from tests.annotate.jobs.support import run_jobs
+
+    settings.CREDENCE_INLINE_ANNOTATIONS = 1  # "large": computed by a job, read from the cache
+    label(campaign, users["alice"], 2)
+    label(campaign, users["bob"], 2)
+    client = api("carol")
+    url = reverse("annotate:api_agreement", args=[campaign.slug])
+    first = client.get(url)
+    assert first.status_code == 202 and first.json()["status"] == "computing"
+    status_url = first.json()["job"]["status_url"]
+    assert client.get(url).json()["job"]["id"] == first.json()["job"]["id"]  # one job only
+    run_jobs()
+    assert client.get(status_url).json()["status"] == "done"
+    assert "overall" in client.get(url).json()
+
+
+def test_report_tables_come_as_json_rows(api, campaign, users):
+    label(campaign, users["alice"], 3)
+    client = api("carol")
+    outlets = client.get(reverse("annotate:api_report", args=[campaign.slug, "outlets"]))
+    assert outlets.status_code == 200
+    names = {r["outlet"] for r in outlets.json()["results"]}
+    assert names == set(campaign.documents.values_list("source__name", flat=True))
+    missing = client.get(reverse("annotate:api_report", args=[campaign.slug, "nothing"]))
+    assert missing.status_code == 404
