@@ -13,6 +13,7 @@ from annotate.campaigns.defaults import DEFAULT_LABELS, DEFAULT_MARKERS
 from annotate.campaigns.forms import CampaignSettingsForm
 from annotate.models import Campaign, CitedSourceType, Confidence
 from annotate.queue import services as queue_services
+from tests.admin_support import admin_post_data
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -191,25 +192,6 @@ def test_a_version_that_never_was_is_404_and_outsiders_see_none(client, campaign
         client.get(reverse("annotate:guidelines_version", args=[campaign.slug, 1])).status_code
         == 404
     )
-
-
-def admin_post_data(response):
-    """The admin change form's data as the page shows it, inlines included."""
-    data = {}
-
-    def add(form):
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def post_in_admin(client, campaign, **changes):
