@@ -271,7 +271,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke (requests with these tokens fail from now on)")
     def revoke(self, request, queryset):
-        revoked = [api_services.revoke_token(t.user, t.pk) for t in queryset]
+        revoked = [api_services.revoke_token(t.user, t.pk) for t in queryset.select_related("user")]
         messages.success(request, f"{len(revoked)} token(s) revoked.")
 
 

@@ -25,7 +25,7 @@ from annotate.downloads import attachment, csv_chunks, frame_rows
 from annotate.jobs import cache as jobs_cache
 from annotate.jobs.results import agreement_parts
 from annotate.jobs.selectors import status as job_status
-from annotate.models import Annotation, Campaign, Job
+from annotate.models import Annotation, Job
 from annotate.reports import exports
 from annotate.reports import selectors as report_selectors
 
@@ -53,6 +53,9 @@ class CampaignSerializer(serializers.Serializer):
     overlap = serializers.IntegerField()
     blind_outlet = serializers.BooleanField()
     queue_order = serializers.CharField()
+    queue_block = serializers.IntegerField()
+    queue_seed = serializers.IntegerField()
+    auto_accept_unanimous = serializers.BooleanField()
     guidelines_version = serializers.IntegerField()
 
 
@@ -72,8 +75,9 @@ class AnnotationSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-def _campaign_json(campaign):
-    return CampaignSerializer(campaign).data
+def campaign_json(campaign):
+    """A campaign as every endpoint that returns one shows it."""
+    return dict(CampaignSerializer(campaign).data)
 
 
 @extend_schema(responses=CampaignSerializer(many=True))
@@ -82,7 +86,7 @@ def campaigns(request):
     """The campaigns you are a member of (all of them for staff)."""
     rows = []
     for campaign in campaigns_with_progress(request.user):
-        row = dict(_campaign_json(campaign))
+        row = campaign_json(campaign)
         progress = getattr(campaign, "progress", None)
         if progress is not None:
             row["your_progress"] = {"done": progress.done, "assigned": progress.assigned}
@@ -95,7 +99,7 @@ def campaigns(request):
 def campaign(request, slug):
     """One campaign, with your own progress in it."""
     campaign, role = campaign_for(request, slug)
-    row = dict(_campaign_json(campaign))
+    row = campaign_json(campaign)
     progress = reviewer_progress(campaign, request.user)
     row["role"] = role
     row["your_progress"] = {"done": progress.done, "assigned": progress.assigned}
@@ -258,6 +262,3 @@ def claims(request, slug):
         for c in claims_overview(campaign)
     ]
     return Response({"results": rows})
-
-
-__all__ = ["Campaign"]

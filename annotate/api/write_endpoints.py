@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotate.access import CURATORS, campaign_for
+from annotate.api.endpoints import campaign_json
 from annotate.campaigns import services as campaign_services
 from annotate.campaigns import setup, setup_selectors
 from annotate.campaigns.forms import CampaignSettingsForm
@@ -54,21 +55,6 @@ def _refused(exc):
     return ValidationError({"detail": str(exc)})
 
 
-def _campaign_body(campaign):
-    return {
-        "slug": campaign.slug,
-        "name": campaign.name,
-        "status": campaign.status,
-        "overlap": campaign.overlap,
-        "blind_outlet": campaign.blind_outlet,
-        "queue_order": campaign.queue_order,
-        "queue_block": campaign.queue_block,
-        "queue_seed": campaign.queue_seed,
-        "auto_accept_unanimous": campaign.auto_accept_unanimous,
-        "guidelines_version": campaign.guidelines_version,
-    }
-
-
 def _job_body(job):
     body = job_selectors.status(job)
     body["status_url"] = reverse("annotate:api_job", args=[job.pk])
@@ -94,7 +80,7 @@ def create_campaign(request):
         campaign = setup.create_campaign(request.user, data.get("name", ""), **options)
     except (setup.SetupError, TypeError, ValueError) as exc:
         raise _refused(exc) from exc
-    return Response(_campaign_body(campaign), status=status.HTTP_201_CREATED)
+    return Response(campaign_json(campaign), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(request=dict, responses=dict)
@@ -177,7 +163,7 @@ def settings(request, slug):
     form = CampaignSettingsForm(data, instance=campaign)
     if not form.is_valid():
         raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-    return Response(_campaign_body(campaign_services.save_settings(form)))
+    return Response(campaign_json(campaign_services.save_settings(form)))
 
 
 @extend_schema(request=None, responses=dict)
@@ -190,7 +176,7 @@ def activate(request, slug):
     except setup.SetupError as exc:
         raise _refused(exc) from exc
     campaign.refresh_from_db()
-    return Response({**_campaign_body(campaign), "places_made": made})
+    return Response({**campaign_json(campaign), "places_made": made})
 
 
 @extend_schema(request=None, responses=dict)
@@ -202,7 +188,7 @@ def close(request, slug):
         setup.close_campaign(campaign)
     except setup.SetupError as exc:
         raise _refused(exc) from exc
-    return Response(_campaign_body(campaign))
+    return Response(campaign_json(campaign))
 
 
 @extend_schema(responses=dict)

@@ -112,6 +112,12 @@ def _as_tuple(value):
     return tuple(value) if isinstance(value, list | tuple) else ()
 
 
+def reviewer_names(campaign):
+    """{user id: user name} of everyone holding a place in the campaign: one query."""
+    reviewers = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
+    return dict(get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username"))
+
+
 def annotation_frame(campaign):
     """One row per annotation of the campaign: item (passage id), annotator, label and context.
 
@@ -128,10 +134,7 @@ def annotation_frame(campaign):
     order = np.argsort(data["annotation"], kind="stable")
     if len(order) and (order != np.arange(len(order))).any():
         data = {name: column[order] for name, column in data.items()}
-    reviewers = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
-    usernames = dict(
-        get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username")
-    )
+    usernames = reviewer_names(campaign)
     outlets = dict(Source.objects.values_list("pk", "name"))
     codes, decoded = _marker_codes(data["markers"])
     sets = np.empty(len(decoded), dtype=object)

@@ -10,10 +10,9 @@ import json
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth import get_user_model
 
-from annotate.frames import _fetch
-from annotate.models import Adjudication, Annotation, Assignment
+from annotate.frames import _fetch, reviewer_names
+from annotate.models import Adjudication, Annotation
 
 SPAN_COLUMNS = ["item", "annotator", "layer", "label", "start", "end", "text"]
 ANSWER_COLUMNS = ["annotation", "item", "annotator", "guidelines_version", "label"]
@@ -48,9 +47,7 @@ def _answers(campaign, columns):
             **columns,
         },
     )
-    reviewers = Assignment.objects.filter(campaign=campaign).values("reviewer_id")
-    names = dict(get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username"))
-    return data, names
+    return data, reviewer_names(campaign)
 
 
 def _spans_of(data, names):

@@ -21,7 +21,3 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self):
-        return self.revoked_at is None
