@@ -84,38 +84,45 @@ def suggestions(job, progress):
     }
 
 
-def agreement(job, progress):
-    """Compute the Agreement page's tables and cache them at the campaign's data version,
-    read before any data (annotate.jobs.versions)."""
+def _computed(job, progress, kind, compute, steps, what):
+    """Compute a page's data and cache it at the campaign's data version, read before any
+    data (annotate.jobs.versions)."""
     version = versions.current(job.campaign_id)
     started = time.monotonic()
-    payload = results.agreement_payload(job.campaign, progress)
+    payload = compute(job.campaign, progress)
     seconds = time.monotonic() - started
-    kept = store_result(job.campaign_id, Kind.AGREEMENT, version, payload, job, seconds)
-    progress(results.AGREEMENT_STEPS, results.AGREEMENT_STEPS, "Saved")
+    kept = store_result(job.campaign_id, kind, version, payload, job, seconds)
+    progress(steps, steps, "Saved")
     return {
         "data_version": version,
         "seconds": round(seconds, 3),
-        "message": f"Agreement computed in {seconds:.1f} s"
+        "message": f"{what} computed in {seconds:.1f} s"
         + ("." if kept else "; a newer result was stored meanwhile, so this one was dropped."),
     }
+
+
+def agreement(job, progress):
+    """The Agreement page's tables, cached."""
+    return _computed(
+        job,
+        progress,
+        Kind.AGREEMENT,
+        results.agreement_payload,
+        results.AGREEMENT_STEPS,
+        "Agreement",
+    )
 
 
 def report(job, progress):
-    """Compute the per-outlet report page and cache it at the campaign's data version, read
-    before any data (annotate.jobs.versions)."""
-    version = versions.current(job.campaign_id)
-    started = time.monotonic()
-    payload = results.report_payload(job.campaign, progress)
-    seconds = time.monotonic() - started
-    kept = store_result(job.campaign_id, Kind.REPORT, version, payload, job, seconds)
-    progress(results.REPORT_STEPS, results.REPORT_STEPS, "Saved")
-    return {
-        "data_version": version,
-        "seconds": round(seconds, 3),
-        "message": f"Outlet report computed in {seconds:.1f} s"
-        + ("." if kept else "; a newer result was stored meanwhile, so this one was dropped."),
-    }
+    """The per-outlet report page, cached."""
+    return _computed(
+        job,
+        progress,
+        Kind.REPORT,
+        results.report_payload,
+        results.REPORT_STEPS,
+        "Outlet report",
+    )
 
 
 WORK = {

@@ -5,7 +5,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from annotate.api import services as token_services
 from annotate.models import Annotation
 from annotate.queue import services
 from tests.conftest import make_campaign
@@ -27,18 +26,6 @@ def label(campaign, user, n):
     for _ in range(n):
         place = services.claim_next(campaign, user)
         services.save_annotation(campaign, user, place.pk, ANSWER)
-
-
-@pytest.fixture
-def api(client, users):
-    """A client authenticating as `name` with a fresh token."""
-
-    def as_user(name):
-        token, raw = token_services.create_token(users[name], "test")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
-
-    return as_user
 
 
 def test_campaigns_lists_only_the_users_campaigns(api, campaign, other_campaign):

@@ -6,22 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotate.api import services as token_services
 from annotate.models import Annotation, Campaign, Job, Membership
 from corpus.models import Document
 from tests.annotate.jobs.support import run_jobs
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client, users):
-    def as_user(name):
-        token, raw = token_services.create_token(users[name], "test")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
-
-    return as_user
 
 
 def post(client, name, body, *args):
